@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("meetings/", include("meetings.urls")),
+    path("rectification/", include("rectification.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("meetings.public_urls")),
+]
+
+admin.site.site_header = "Meeting Records"
+admin.site.site_title = "Meeting Records"
+admin.site.index_title = "Back office"

@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from meetings.dashboard import dashboard_sections as meeting_sections
+from rectification.dashboard import dashboard_sections as rectification_sections
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the app can reach its database, 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /dashboard/",
+        "Disallow: /meetings/",
+        "Disallow: /rectification/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@login_required
+def dashboard(request):
+    """What is waiting for me: each app contributes its sections for this user."""
+    sections = meeting_sections(request.user) + rectification_sections(request.user)
+    return render(request, "dashboard.html", {"sections": sections})

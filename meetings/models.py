@@ -1,0 +1,625 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Member, Organisation
+
+from .querysets import (
+    InspectionMaterialQuerySet,
+    MeetingQuerySet,
+    NoticeQuerySet,
+)
+
+
+class Meeting(models.Model):
+    """A life meeting of one organisation: prepared, held, recorded, closed."""
+
+    class Kind(models.TextChoices):
+        DEMOCRATIC_LIFE = "democratic_life", _("democratic life meeting")
+        ORGANISATIONAL_LIFE = "organisational_life", _("organisational life meeting")
+        SPECIAL_DEMOCRATIC_LIFE = "special_democratic_life", _("special-topic democratic life meeting")
+        OTHER = "other", _("other meeting")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        PREPARING = "preparing", _("preparing")
+        HELD = "held", _("held")
+        CLOSED = "closed", _("closed")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.DEMOCRATIC_LIFE)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("Left empty, the title is made from the year and kind."),
+    )
+    year = models.PositiveSmallIntegerField(_("year covered"))
+    theme = models.TextField(_("theme"), blank=True)
+    aspects = models.TextField(
+        _("aspects of the theme"),
+        blank=True,
+        help_text=_("One per line: the aspects the theme names; materials group their problems under them."),
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    presider = models.ForeignKey(
+        Member,
+        verbose_name=_("presider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="presided_meetings",
+    )
+    presider_posts = models.CharField(
+        _("presider's posts on the day"),
+        max_length=500,
+        blank=True,
+        help_text=_("The presider's posts as they stood on the day of the meeting."),
+    )
+    previous_meeting = models.ForeignKey(
+        "self",
+        verbose_name=_("previous meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_meetings",
+        help_text=_("The meeting whose rectification is reported at this one."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-year", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-held_on"], name="meeting_org_held_idx"),
+            models.Index(fields=["status"], name="meeting_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1921) & Q(year__lte=2200),
+                name="meeting_year_plausible",
+                violation_error_message=_("The year covered must be between 1921 and 2200."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous_meeting=F("id")),
+                name="meeting_not_its_own_previous",
+                violation_error_message=_("A meeting cannot be its own previous meeting."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return _("%(year)s %(kind)s") % {"year": self.year, "kind": self.get_kind_display()}
+
+    @property
+    def aspect_list(self) -> list[str]:
+        return [line.strip() for line in self.aspects.splitlines() if line.strip()]
+
+    def clean(self):
+        super().clean()
+        prev = self.previous_meeting
+        if prev is not None:
+            if self.pk and prev.pk == self.pk:
+                raise ValidationError({"previous_meeting": _("A meeting cannot be its own previous meeting.")})
+            if prev.held_on and self.held_on and self.held_on <= prev.held_on:
+                raise ValidationError(
+                    {
+                        "held_on": _("The meeting must be held after its previous meeting (%(date)s).")
+                        % {"date": prev.held_on}
+                    }
+                )
+            if self.organisation_id and prev.organisation_id != self.organisation_id:
+                raise ValidationError(
+                    {"previous_meeting": _("The previous meeting must belong to the same organisation.")}
+                )
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The meeting must end after it starts.")})
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        PREVIOUS_RECTIFICATION = "previous_rectification", _("report on the previous meeting's rectification")
+        SOLICITED_OPINIONS = "solicited_opinions", _("report on opinions solicited")
+        GROUP_INSPECTION = "group_inspection", _("the group's comparison inspection")
+        INDIVIDUAL_INSPECTION = "individual_inspection", _("individual inspection and criticism")
+        CONCLUDING_SPEECH = "concluding_speech", _("concluding speech")
+        SUPERVISION_REMARKS = "supervision_remarks", _("supervision group remarks")
+        STUDY = "study", _("study")
+        OTHER = "other", _("other")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=300)
+    presenter = models.ForeignKey(
+        Member, verbose_name=_("presenter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    record = models.TextField(_("record"), blank=True, help_text=_("What was said and decided under this item."))
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.Model):
+    class Role(models.TextChoices):
+        PRESIDER = "presider", _("presider")
+        PARTICIPANT = "participant", _("participant")
+        NON_VOTING = "non_voting", _("non-voting attendee")
+        OBSERVER = "observer", _("observer")
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        ON_LEAVE = "on_leave", _("on leave")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For attendees who are not members, e.g. a supervision group."),
+    )
+    affiliation = models.CharField(_("affiliation or post"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PRESENT)
+    reason = models.CharField(_("reason for absence"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_unique_member_per_meeting",
+                violation_error_message=_("This member is already on the attendance sheet of this meeting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | ~Q(name=""),
+                name="attendance_member_or_name",
+                violation_error_message=_("An attendee needs a member or a name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="present") | ~Q(reason=""),
+                name="attendance_absence_has_reason",
+                violation_error_message=_("An absence needs a reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.member.name if self.member_id else self.name
+
+    @property
+    def should_attend(self) -> bool:
+        return self.role in (self.Role.PRESIDER, self.Role.PARTICIPANT)
+
+
+class PreparationActivity(models.Model):
+    class Kind(models.TextChoices):
+        STUDY = "study", _("study session")
+        OPINION_SOLICITATION = "opinion_solicitation", _("opinion solicitation")
+        HEART_TO_HEART = "heart_to_heart", _("heart-to-heart talks")
+        MATERIAL_DRAFTING = "material_drafting", _("material drafting")
+        OTHER = "other", _("other")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="preparation_activities"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.STUDY)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    participants = models.ManyToManyField(Member, verbose_name=_("participants"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("preparation activity")
+        verbose_name_plural = _("preparation activities")
+        ordering = ["meeting", "date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(date__isnull=True) | Q(end_date__gte=F("date")),
+                name="preparation_end_after_start",
+                violation_error_message=_("An activity cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SolicitedOpinion(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="opinions")
+    activity = models.ForeignKey(
+        PreparationActivity,
+        verbose_name=_("solicitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opinions",
+    )
+    source = models.CharField(_("source"), max_length=200, help_text=_("Who gave the opinion, e.g. grassroots units."))
+    content = models.TextField(_("content"))
+    addressed_to = models.ForeignKey(
+        Member,
+        verbose_name=_("addressed to member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions_received",
+        help_text=_("Empty: addressed to the group as a whole."),
+    )
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("solicited opinion")
+        verbose_name_plural = _("solicited opinions")
+        ordering = ["meeting", "id"]
+
+    def __str__(self):
+        return self.content[:60]
+
+    @property
+    def addressed_to_group(self) -> bool:
+        return self.addressed_to_id is None
+
+
+class HeartToHeartTalk(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="talks")
+    member_a = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    member_b = models.ForeignKey(Member, verbose_name=_("talked with"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("heart-to-heart talk")
+        verbose_name_plural = _("heart-to-heart talks")
+        ordering = ["meeting", "date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(member_a=F("member_b")),
+                name="talk_two_different_members",
+                violation_error_message=_("A heart-to-heart talk is between two different members."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_a} ↔ {self.member_b}"
+
+
+def material_upload_to(instance, filename):
+    return f"materials/{instance.material.meeting_id}/{instance.material_id}/{filename}"
+
+
+class InspectionMaterial(models.Model):
+    """A comparison-inspection material (对照检查材料), personal or on behalf of the group."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        APPROVED = "approved", _("approved")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="materials")
+    author = models.ForeignKey(Member, verbose_name=_("author"), on_delete=models.PROTECT, related_name="materials")
+    on_behalf_of_group = models.BooleanField(_("on behalf of the group"), default=False)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    problems = models.TextField(_("problems found"), blank=True, help_text=_("Markdown."))
+    problem_sections = models.JSONField(
+        _("problems by aspect"),
+        default=list,
+        blank=True,
+        help_text=_("A list of {aspect, text}: the problems found under each aspect of the theme."),
+    )
+    causes = models.TextField(_("causes"), blank=True, help_text=_("Markdown."))
+    measures = models.TextField(_("rectification measures"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_comments = models.TextField(_("review comments"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Incremented on every save."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = InspectionMaterialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comparison-inspection material")
+        verbose_name_plural = _("comparison-inspection materials")
+        ordering = ["meeting", "-on_behalf_of_group", "author__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author", "on_behalf_of_group"],
+                name="material_one_per_author_per_meeting",
+                violation_error_message=_("This member already has a material for this meeting."),
+            ),
+        ]
+        indexes = [models.Index(fields=["meeting", "status"], name="material_meeting_status_idx")]
+
+    def __str__(self):
+        return self.title or _("Material of %(author)s") % {"author": self.author}
+
+    def get_absolute_url(self):
+        return reverse("meetings:material_detail", args=[self.pk])
+
+
+class MaterialRevision(models.Model):
+    """The text of a material as it stood at one submission."""
+
+    material = models.ForeignKey(
+        InspectionMaterial, verbose_name=_("material"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    problems = models.TextField(_("problems found"), blank=True)
+    problem_sections = models.JSONField(_("problems by aspect"), default=list, blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    measures = models.TextField(_("rectification measures"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    review_comments = models.TextField(_("review comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("material revision")
+        verbose_name_plural = _("material revisions")
+        ordering = ["material", "number"]
+        constraints = [models.UniqueConstraint(fields=["material", "number"], name="material_revision_unique_number")]
+
+    def __str__(self):
+        return f"{self.material} #{self.number}"
+
+
+class MaterialAttachment(models.Model):
+    material = models.ForeignKey(
+        InspectionMaterial, verbose_name=_("material"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=material_upload_to)
+    original_name = models.CharField(_("original name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    is_source_document = models.BooleanField(_("imported Word document"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["material", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CriticismRecord(models.Model):
+    """One entry of criticism and self-criticism at the meeting."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="criticisms")
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_member = models.ForeignKey(Member, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+")
+    to_member = models.ForeignKey(
+        Member,
+        verbose_name=_("to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for self-criticism."),
+    )
+    content = models.TextField(_("content"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criticism record")
+        verbose_name_plural = _("criticism records")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self):
+        return self.content[:60]
+
+    @property
+    def is_self_criticism(self) -> bool:
+        return self.to_member_id is None or self.to_member_id == self.from_member_id
+
+
+class Speech(models.Model):
+    class Kind(models.TextChoices):
+        CONCLUDING = "concluding", _("concluding speech")
+        REPORT = "report", _("report")
+        INSPECTION = "inspection", _("comparison inspection statement")
+        SUPERVISION = "supervision", _("supervision group remarks")
+        OTHER = "other", _("other speech")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="speeches")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speeches",
+    )
+    speaker = models.ForeignKey(
+        Member, verbose_name=_("speaker"), null=True, blank=True, on_delete=models.PROTECT, related_name="speeches"
+    )
+    speaker_name = models.CharField(_("speaker (not a member)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self):
+        return self.title or f"{self.get_kind_display()} — {self.display_speaker}"
+
+    @property
+    def display_speaker(self) -> str:
+        return self.speaker.name if self.speaker_id else self.speaker_name
+
+
+class KeyPoint(models.Model):
+    speech = models.ForeignKey(Speech, verbose_name=_("speech"), on_delete=models.CASCADE, related_name="key_points")
+    order = models.PositiveIntegerField(_("order"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+        ordering = ["speech", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["speech", "order"], name="keypoint_unique_order"),
+            models.CheckConstraint(condition=~Q(text=""), name="keypoint_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Notice(models.Model):
+    """The published article telling the public that the meeting was held."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False, blank=True)
+    source_organ = models.CharField(_("source"), max_length=200, blank=True)
+    dateline = models.DateField(_("dateline"), null=True, blank=True)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notices",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-publish_at", "-id"]
+        indexes = [models.Index(fields=["status", "-publish_at"], name="notice_status_publish_idx")]
+        permissions = [("publish_notice", _("Can publish, schedule and withdraw notices"))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        year = (self.publish_at or self.created_at).year if (self.publish_at or self.created_at) else 0
+        return reverse("notices:detail", kwargs={"year": year, "pk": self.pk, "slug": self.slug or "notice"})
+
+
+def notice_image_upload_to(instance, filename):
+    return f"notices/{instance.notice_id}/{filename}"
+
+
+class NoticeImage(models.Model):
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(_("image"), upload_to=notice_image_upload_to)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice image")
+        verbose_name_plural = _("notice images")
+
+    def __str__(self):
+        return self.caption or self.image.name

@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_scoping import OrganisationScopedAdminMixin
+from .models import Member, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["member", "organisation"]
+    fields = ["member", "organisation", "role", "post_title", "order", "start_date", "end_date"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    organisation_path = "pk"
+    list_display = ["name", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Member)
+class MemberAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    organisation_path = "memberships__organisation"
+    list_display = ["name", "gender", "posts", "user", "organisation_list"]
+    list_filter = ["gender", "memberships__organisation"]
+    search_fields = ["name", "posts", "email", "user__username"]
+    autocomplete_fields = ["user"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("memberships__organisation")
+
+    @admin.display(description=_("organisations"))
+    def organisation_list(self, obj):
+        return ", ".join(m.organisation.name for m in obj.memberships.all())
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    organisation_path = "organisation"
+    list_display = ["member", "organisation", "role", "post_title", "start_date", "end_date"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["member__name", "organisation__name", "post_title"]
+    autocomplete_fields = ["member", "organisation"]
+    list_select_related = ["member", "organisation"]

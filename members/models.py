@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import MembershipQuerySet, OrganisationQuerySet
+
+
+class Organisation(models.Model):
+    """A party organisation: a tree of party committee > party group / branch."""
+
+    class Kind(models.TextChoices):
+        PARTY_COMMITTEE = "committee", _("party committee")
+        PARTY_GROUP = "group", _("party group")
+        GENERAL_BRANCH = "general_branch", _("general branch")
+        BRANCH = "branch", _("branch")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BRANCH)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    source_organ = models.CharField(
+        _("source organ"),
+        max_length=200,
+        blank=True,
+        help_text=_("How published notices name their source, e.g. the municipal government's website."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def ancestors(self) -> list["Organisation"]:
+        chain, node = [], self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Member(models.Model):
+    """A person in the party organisation, optionally able to sign in."""
+
+    class Gender(models.TextChoices):
+        MALE = "m", _("male")
+        FEMALE = "f", _("female")
+
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    posts = models.CharField(
+        _("posts"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Current posts as written in notices, e.g. deputy secretary of the municipal party committee, mayor."
+        ),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="Membership", related_name="members", verbose_name=_("organisations")
+    )
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def contact_email(self) -> str:
+        if self.email:
+            return self.email
+        return self.user.email if self.user_id else ""
+
+
+class Membership(models.Model):
+    """A member's place in an organisation: role, post title and dates."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("secretary")
+        DEPUTY_SECRETARY = "deputy", _("deputy secretary")
+        MEMBER = "member", _("member")
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    post_title = models.CharField(_("post title"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=100, help_text=_("Order in attendance sheets."))
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation", "order", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "organisation"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_current_per_organisation",
+                violation_error_message=_("This member already holds a current membership of this organisation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None or self.end_date >= timezone.localdate()
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role in (self.Role.SECRETARY, self.Role.DEPUTY_SECRETARY)

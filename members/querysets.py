@@ -1,0 +1,21 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+    def secretaries(self):
+        from .models import Membership
+
+        return self.filter(role__in=[Membership.Role.SECRETARY, Membership.Role.DEPUTY_SECRETARY])

@@ -1,0 +1,55 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from members.permissions import member_for, secretary_organisation_ids
+
+
+class ProblemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        q = Q(meeting__organisation_id__in=secretary_organisation_ids(user))
+        member = member_for(user)
+        if member is not None:
+            q |= Q(about_member=member) | Q(items__responsible_member=member)
+        return self.filter(q).distinct()
+
+
+class RectificationPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        q = Q(organisation_id__in=secretary_organisation_ids(user))
+        member = member_for(user)
+        if member is not None:
+            q |= Q(items__responsible_member=member)
+        return self.filter(q).distinct()
+
+
+class RectificationItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Members see their own items; secretaries their organisations' items."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        q = Q(plan__organisation_id__in=secretary_organisation_ids(user))
+        member = member_for(user)
+        if member is not None:
+            q |= Q(responsible_member=member) | Q(responsible_leader=member)
+        return self.filter(q)
+
+    def open(self):
+        return self.filter(status__in=["open", "in_progress"])
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__lt=today)
+
+    def awaiting_verification(self):
+        return self.filter(status="done")

@@ -1,0 +1,8 @@
+"""A pytest plugin loaded with -p before Django starts: test-only environment defaults."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-not-a-secret")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
