@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from meetings.dashboard import dashboard_sections as meeting_sections
+from meetings.material_dashboard import dashboard_sections as material_sections
+from meetings.notice_dashboard import dashboard_sections as notice_sections
 from rectification.dashboard import dashboard_sections as rectification_sections
 
 
@@ -33,7 +35,7 @@ def robots_txt(request):
         "Disallow: /dashboard/",
         "Disallow: /meetings/",
         "Disallow: /rectification/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('notices:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
@@ -41,5 +43,6 @@ def robots_txt(request):
 @login_required
 def dashboard(request):
     """What is waiting for me: each app contributes its sections for this user."""
-    sections = meeting_sections(request.user) + rectification_sections(request.user)
+    user = request.user
+    sections = meeting_sections(user) + material_sections(user) + rectification_sections(user) + notice_sections(user)
     return render(request, "dashboard.html", {"sections": sections})

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .models import RectificationItem, RectificationPlan
@@ -26,3 +27,8 @@ def item_detail(request, pk):
 def plan_detail(request, pk):
     plan = get_object_or_404(RectificationPlan.objects.visible_to(request.user).select_related("meeting"), pk=pk)
     return render(request, "rectification/plan_detail.html", {"plan": plan, "items": plan.items.all()})
+
+
+@login_required
+def problem_create(request):
+    raise Http404

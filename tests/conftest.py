@@ -8,8 +8,9 @@ from .factories import MeetingFactory, MemberFactory, MembershipFactory, Organis
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
+def _test_settings(settings):
     settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,0 +1,88 @@
+"""Every URL pattern × every role: one table per feature in tests/url_auth/.
+
+A URL pattern without an entry fails `test_every_url_has_an_entry`, so a new page
+cannot ship without saying who may see it.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from meetings.models import Attendance, InspectionMaterial, Notice
+
+from .factories import AttendanceFactory, ItemFactory, MaterialFactory, NoticeFactory
+from .url_auth import foundation, materials, meetings, notices, rectification
+
+TABLE = {**foundation.TABLE, **meetings.TABLE, **materials.TABLE, **notices.TABLE, **rectification.TABLE}
+ROLES = ["anonymous", "member", "other_member", "secretary", "other_secretary", "publisher", "superuser"]
+
+
+def _names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def _skipped(name):
+    return any(name.startswith(prefix) for prefix in foundation.SKIP_PREFIXES)
+
+
+def test_every_url_has_an_entry():
+    missing = sorted({n for n in _names() if not _skipped(n) and n not in TABLE})
+    assert missing == [], f"URL patterns without a row in tests/url_auth/: {missing}"
+
+
+@pytest.fixture
+def objects(db, org, meeting, secretary, member_user, other_member, other_secretary, publisher, superuser):
+    AttendanceFactory(meeting=meeting, member=member_user.member, role=Attendance.Role.PARTICIPANT)
+    material = MaterialFactory(meeting=meeting, author=member_user.member, status=InspectionMaterial.Status.SUBMITTED)
+    item = ItemFactory(plan__meeting=meeting, responsible_member=member_user.member)
+    notice = NoticeFactory(
+        organisation=org,
+        meeting=meeting,
+        status=Notice.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    return {
+        "org": org,
+        "meeting": meeting,
+        "material": material,
+        "item": item,
+        "notice": notice,
+        "users": {
+            "anonymous": None,
+            "member": member_user,
+            "other_member": other_member,
+            "secretary": secretary,
+            "other_secretary": other_secretary,
+            "publisher": publisher,
+            "superuser": superuser,
+        },
+    }
+
+
+CASES = [(name, role) for name, row in sorted(TABLE.items()) for role in ROLES if role in row["expect"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_url_role(client, objects, name, role):
+    row = TABLE[name]
+    kwargs = row["kwargs"](objects) if "kwargs" in row else {}
+    url = reverse(name, kwargs=kwargs)
+    user = objects["users"][role]
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    expected = row["expect"][role]
+    if expected == "login":
+        assert response.status_code == 302, (url, role, response.status_code)
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    else:
+        assert response.status_code == expected, (url, role, response.status_code)
