@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
@@ -17,6 +18,6 @@ urlpatterns = [
     path("", include("meetings.public_urls")),
 ]
 
-admin.site.site_header = "Meeting Records"
-admin.site.site_title = "Meeting Records"
-admin.site.index_title = "Back office"
+admin.site.site_header = _("Meeting Records")
+admin.site.site_title = _("Meeting Records")
+admin.site.index_title = _("Back office")
