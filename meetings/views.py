@@ -211,7 +211,9 @@ def meeting_history(request, pk):
                     continue
                 field = Meeting._meta.get_field(change.field)
                 changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
-        entries.append({"record": record, "changes": changes})
+        user = record.history_user
+        who = (user.get_full_name() or user.username) if user else _("system")
+        entries.append({"record": record, "changes": changes, "who": who})
     return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
 
 
