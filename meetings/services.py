@@ -137,6 +137,7 @@ def meeting_create(*, organisation, by, data: dict) -> Meeting:
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by, data: dict) -> Meeting:
     _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # compare with what is stored, not a form's copy
     _require_open(meeting)
     changed = _apply_fields(meeting, data)
     meeting.full_clean()

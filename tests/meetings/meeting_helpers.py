@@ -46,8 +46,8 @@ def filled_meeting(org, n, **kwargs):
         ]
     )
     AttendanceFactory(meeting=meeting, member=None, name="Supervision group", role=Attendance.Role.OBSERVER)
-    items = [AgendaItemFactory(meeting=meeting, kind=k, title=f"Item {k}") for k in
-             ["previous_rectification", "solicited_opinions", "individual_inspection", "concluding_speech"]]  # fmt: skip
+    kinds = ["previous_rectification", "solicited_opinions", "individual_inspection", "concluding_speech"]
+    items = [AgendaItemFactory(meeting=meeting, kind=k, title=f"Item {k}") for k in kinds]
     PreparationActivity.objects.bulk_create(
         [PreparationActivity(meeting=meeting, title=f"Study {i}", date=datetime.date(2023, 1, 1)) for i in range(n)]
     )
