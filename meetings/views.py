@@ -558,7 +558,13 @@ def _speech_page(request, meeting, speech=None):
             else:
                 messages.success(request, _("Speech saved."))
                 return redirect(f"{meeting.get_absolute_url()}#speech-{speech.pk}")
-    context = {"meeting": meeting, "speech": speech, "form": form, "points": points}
+    context = {
+        "meeting": meeting,
+        "speech": speech,
+        "form": form,
+        "points": points,
+        "speeches": meeting.speeches.select_related("speaker").order_by("order", "id"),
+    }
     return render(request, "meetings/meeting_speech_form.html", context)
 
 

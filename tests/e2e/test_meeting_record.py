@@ -34,6 +34,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.get_by_role("button", name="Save the attendance sheet").click()
     expect(page.get_by_text("An absence needs a reason.")).to_be_visible()  # nothing saved, input kept
     expect(page.get_by_label("Attendance: Li Qiang")).to_have_value("on_leave")
+    screenshot("meeting-attendance-sheet-error")
     page.get_by_label("Reason for absence: Li Qiang").fill("Attending the State Council meeting in Beijing")
     page.get_by_label("Name (1)").fill("Supervision group of the municipal party committee")
     page.get_by_role("button", name="Save the attendance sheet").click()
@@ -59,6 +60,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.fill("#id_points-0-text", "First, we must talk about politics with a clear-cut stand.")
     page.fill("#id_points-1-text", "Second, we must grasp learning comprehensively and systematically.")
     page.fill("#id_points-2-text", "Third, we must perform our duties with due diligence.")
+    screenshot("meeting-speech-form")
     page.get_by_role("button", name="Save the speech").click()
     expect(page.get_by_text("Speech saved.")).to_be_visible()
 
@@ -72,6 +74,11 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     expect(page.locator(".criticism")).to_have_count(2)
     expect(page.get_by_text("Supervision group of the municipal party committee")).to_be_visible()
     screenshot("meeting-record-minutes")
+
+    page.get_by_role("link", name="Print view").click()
+    expect(page.locator(".a4-sheet .concluding-speech .key-point")).to_have_count(3)
+    screenshot("meeting-record-print")
+    page.get_by_role("link", name="Back to the record").click()
 
     page.get_by_role("link", name="History", exact=True).click()
     expect(page.get_by_role("cell", name="Marked held")).to_be_visible()

@@ -317,3 +317,50 @@ def test_the_member_attends_with_attendance_role_and_status_displayed(client, or
     client.force_login(secretary)
     body = client.get(meeting.get_absolute_url()).content.decode()
     assert "1 should attend, 0 present" in body and "Ill" in body
+
+
+def test_an_agenda_item_record_is_edited_and_read_in_the_minutes(client, org, secretary):
+    meeting = MeetingFactory(organisation=org, kind="organisational_life")
+    client.force_login(secretary)
+    client.post(reverse("meetings:agenda_standard", args=[meeting.pk]))
+    item = meeting.agenda_items.get(order=2)
+    response = client.post(
+        reverse("meetings:agenda_item_edit", args=[meeting.pk, item.pk]),
+        {"kind": item.kind, "title": "Report on the 12 opinions solicited", "record": "Zhao Gang reported."},
+    )
+    assert response.status_code == 302
+    minutes = client.get(meeting.get_absolute_url()).content.decode()
+    assert "2. Report on the 12 opinions solicited" in minutes and "Zhao Gang reported." in minutes
+    response = client.post(reverse("meetings:agenda_item_edit", args=[meeting.pk, item.pk]), {"kind": item.kind})
+    assert "This field is required." in response.content.decode()
+    item.refresh_from_db()
+    assert item.title == "Report on the 12 opinions solicited"
+
+
+def test_changes_to_the_parts_of_a_meeting_show_in_its_history(client, org, secretary):
+    members = add_members(org, 2)
+    meeting = MeetingFactory(organisation=org)
+    client.force_login(secretary)
+    client.post(
+        reverse("meetings:criticism", args=[meeting.pk]),
+        {"from_member": members[0].pk, "to_member": members[1].pk, "content": "More research."},
+    )
+    client.post(reverse("meetings:agenda", args=[meeting.pk]), {"kind": "study", "title": "Study the report"})
+    history = client.get(reverse("meetings:history", args=[meeting.pk])).content.decode()
+    assert f"Criticism recorded: {members[0].name} to {members[1].name}" in history
+    assert "Agenda item added: Study the report" in history
+    assert history.count("<td>secretary</td>") >= 2  # who made each change
+
+
+def test_a_member_cannot_see_the_history(client, meeting, member_user):
+    AttendanceFactory(meeting=meeting, member=member_user.member)
+    client.force_login(member_user)
+    assert client.get(reverse("meetings:history", args=[meeting.pk])).status_code == 404
+
+
+def test_the_minutes_hold_a_place_for_the_report_back_of_the_previous_rectification(client, org, secretary):
+    meeting, _ = filled_meeting(org, 2)
+    client.force_login(secretary)
+    response = client.get(meeting.get_absolute_url())
+    templates = [t.name for t in response.templates]
+    assert "rectification/includes/report_back.html" in templates
