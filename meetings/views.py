@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from members.models import Membership, Organisation
+from members.models import Member, Membership, Organisation
 from members.permissions import secretary_organisation_ids
 
 from . import ical, permissions, services
@@ -199,21 +199,45 @@ def meeting_print(request, pk):
 
 @login_required
 def meeting_history(request, pk):
+    """Who changed what, when: every historical record with its reason and field changes.
+    Foreign keys and choices are shown by name, looked up in one query per related model."""
     meeting = _managed_meeting(request, pk)
     records = list(meeting.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    entries = []
+    deltas = []
+    related_ids = {"presider": set(), "previous_meeting": set()}
     for record, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
-            delta = record.diff_against(older, foreign_keys_are_objs=False)
-            for change in delta.changes:
-                if change.field in ("updated_at",):
+            for change in record.diff_against(older, foreign_keys_are_objs=False).changes:
+                if change.field == "updated_at":
                     continue
-                field = Meeting._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+                changes.append(change)
+                if change.field in related_ids:
+                    related_ids[change.field].update(v for v in (change.old, change.new) if v)
+        deltas.append((record, changes))
+    names = {
+        "presider": dict(Member.objects.filter(pk__in=related_ids["presider"]).values_list("pk", "name")),
+        "previous_meeting": {m.pk: str(m) for m in Meeting.objects.filter(pk__in=related_ids["previous_meeting"])},
+    }
+
+    def shown(field, value):
+        if value in (None, ""):
+            return ""
+        if field.name in names:
+            return names[field.name].get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    entries = []
+    for record, changes in deltas:
+        rows = []
+        for change in changes:
+            field = Meeting._meta.get_field(change.field)
+            rows.append({"field": field.verbose_name, "old": shown(field, change.old), "new": shown(field, change.new)})
         user = record.history_user
         who = (user.get_full_name() or user.username) if user else _("system")
-        entries.append({"record": record, "changes": changes, "who": who})
+        entries.append({"record": record, "changes": rows, "who": who})
     return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
 
 

@@ -364,3 +364,16 @@ def test_the_minutes_hold_a_place_for_the_report_back_of_the_previous_rectificat
     response = client.get(meeting.get_absolute_url())
     templates = [t.name for t in response.templates]
     assert "rectification/includes/report_back.html" in templates
+
+
+def test_the_history_names_people_and_states_not_ids(client, org, secretary):
+    hu, zhou = add_members(org, 2)
+    meeting = MeetingFactory(organisation=org, presider=hu, held_on=TODAY)
+    client.force_login(secretary)
+    data = {"kind": meeting.kind, "year": meeting.year, "theme": meeting.theme, "held_on": TODAY.isoformat(),
+            "location": meeting.location, "presider": zhou.pk, "presider_posts": "Deputy"}  # fmt: skip
+    client.post(reverse("meetings:edit", args=[meeting.pk]), data)
+    client.post(reverse("meetings:transition", args=[meeting.pk, "prepare"]))
+    history = client.get(reverse("meetings:history", args=[meeting.pk])).content.decode()
+    assert f"{hu.name} → {zhou.name}" in history
+    assert "planned → preparing" in history
