@@ -1,8 +1,19 @@
 """A secretary records a whole meeting in the browser: plan, attendance, criticism,
 concluding speech, mark held, read the minutes."""
 
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
+
+
+def _serious_violations(page):
+    """Accessibility problems axe rates serious or critical in the page's main content."""
+    results = Axe().run(page, context="main")
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_secretary_records_the_whole_meeting(demo, page, live_server, login, screenshot):
@@ -34,6 +45,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.get_by_role("button", name="Save the attendance sheet").click()
     expect(page.get_by_text("An absence needs a reason.")).to_be_visible()  # nothing saved, input kept
     expect(page.get_by_label("Attendance: Li Qiang")).to_have_value("on_leave")
+    assert _serious_violations(page) == []
     screenshot("meeting-attendance-sheet-error")
     page.get_by_label("Reason for absence: Li Qiang").fill("Attending the State Council meeting in Beijing")
     page.get_by_label("Name (1)").fill("Supervision group of the municipal party committee")
@@ -61,6 +73,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.fill("#id_points-1-text", "Second, we must grasp learning comprehensively and systematically.")
     page.fill("#id_points-2-text", "Third, we must perform our duties with due diligence.")
     screenshot("meeting-speech-form")
+    assert _serious_violations(page) == []
     page.get_by_role("button", name="Save the speech").click()
     expect(page.get_by_text("Speech saved.")).to_be_visible()
 
@@ -74,6 +87,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     expect(page.locator(".criticism")).to_have_count(2)
     expect(page.get_by_text("Supervision group of the municipal party committee")).to_be_visible()
     screenshot("meeting-record-minutes")
+    assert _serious_violations(page) == []
 
     page.get_by_role("link", name="Print view").click()
     expect(page.locator(".a4-sheet .concluding-speech .key-point")).to_have_count(3)
