@@ -1,11 +1,38 @@
 from django.urls import path
 
+from members import views as member_views
+
 from . import views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("new/", views.meeting_create, name="create"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("organisations/<int:org_pk>/import/", member_views.member_import, name="member_import"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/print/", views.meeting_print, name="print"),
+    path("<int:pk>/calendar.ics", views.meeting_calendar, name="calendar"),
+    path("<int:pk>/history/", views.meeting_history, name="history"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/status/<slug:action>/", views.meeting_transition, name="transition"),
+    path("<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
+    path("<int:pk>/agenda/standard/", views.agenda_standard, name="agenda_standard"),
+    path("<int:pk>/agenda/<int:item_pk>/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("<int:pk>/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
+    path("<int:pk>/agenda/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
+    path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
+    path("<int:pk>/preparation/", views.meeting_preparation, name="preparation"),
+    path(
+        "<int:pk>/preparation/<slug:kind>/<int:record_pk>/delete/",
+        views.preparation_delete,
+        name="preparation_delete",
+    ),
+    path("<int:pk>/criticism/", views.meeting_criticism, name="criticism"),
+    path("<int:pk>/criticism/<int:record_pk>/delete/", views.criticism_delete, name="criticism_delete"),
+    path("<int:pk>/speeches/new/", views.speech_create, name="speech_create"),
+    path("<int:pk>/speeches/<int:speech_pk>/", views.speech_edit, name="speech_edit"),
+    path("<int:pk>/speeches/<int:speech_pk>/delete/", views.speech_delete, name="speech_delete"),
     path("materials/<int:pk>/", views.material_detail, name="material_detail"),
 ]

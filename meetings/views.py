@@ -1,23 +1,653 @@
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+"""The secretary's pages for a meeting (outside /admin/), and the members' read-only record.
 
-from .models import InspectionMaterial, Meeting
+Thin views: GET shows; POST validates the form and calls a service; a ValidationError
+re-renders the form with the message and the user's input; success redirects with a
+message. Every meeting is fetched through a scoped queryset, so another organisation's
+meeting is a 404 on every page and every POST.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import Member, Membership, Organisation
+from members.permissions import secretary_organisation_ids
+
+from . import ical, permissions, services
+from .forms import (
+    AgendaItemForm,
+    AttendanceFormSet,
+    CriticismForm,
+    GuestFormSet,
+    KeyPointFormSet,
+    MeetingFilterForm,
+    MeetingForm,
+    OpinionForm,
+    SpeechForm,
+    StudySessionForm,
+    TalkForm,
+)
+from .models import (
+    AgendaItem,
+    Attendance,
+    CriticismRecord,
+    HeartToHeartTalk,
+    InspectionMaterial,
+    KeyPoint,
+    Meeting,
+    PreparationActivity,
+    SolicitedOpinion,
+    Speech,
+)
+
+PAGE_SIZE = 25
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _managed_organisations(user):
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=secretary_organisation_ids(user))
+
+
+def _managed_meeting(request, pk, *related) -> Meeting:
+    """The meeting if the user manages it; 404 otherwise (never confirms it exists)."""
+    return get_object_or_404(
+        Meeting.objects.managed_by(request.user).select_related("organisation", *related),
+        pk=pk,
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields where it names them."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _post_only(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+# --- list and record -------------------------------------------------------------------
 
 
 @login_required
 def meeting_list(request):
-    meetings = Meeting.objects.visible_to(request.user).select_related("organisation", "presider")
-    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
-    return render(request, "meetings/meeting_list.html", {"page_obj": page, "meetings": page.object_list})
+    user = request.user
+    visible = Meeting.objects.visible_to(user)
+    organisations = Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("name")
+    filters = MeetingFilterForm(request.GET or None, organisations=organisations)
+    meetings = filters.filter(visible).select_related("organisation", "presider")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    managed = list(_managed_organisations(user))
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "page_obj": page,
+            "meetings": page.object_list,
+            "filters": filters,
+            "query_string": query.urlencode(),
+            "managed_organisations": managed,
+            "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[ical.feed_token(user)])),
+        },
+    )
+
+
+def _record_queryset():
+    return Meeting.objects.select_related("organisation", "presider", "previous_meeting").prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter").order_by("order", "id")),
+        Prefetch("attendances", queryset=Attendance.objects.select_related("member").order_by("order", "id")),
+        Prefetch("preparation_activities", queryset=PreparationActivity.objects.order_by("date", "id")),
+        Prefetch("opinions", queryset=SolicitedOpinion.objects.select_related("addressed_to").order_by("id")),
+        Prefetch("talks", queryset=HeartToHeartTalk.objects.select_related("member_a", "member_b")),
+        Prefetch(
+            "criticisms",
+            queryset=CriticismRecord.objects.select_related("from_member", "to_member").order_by("order", "id"),
+        ),
+        Prefetch(
+            "speeches",
+            queryset=Speech.objects.select_related("speaker")
+            .prefetch_related(Prefetch("key_points", queryset=KeyPoint.objects.order_by("order")))
+            .order_by("order", "id"),
+        ),
+    )
+
+
+def minutes_context(meeting: Meeting, user) -> dict:
+    """Everything the minutes show, grouped under the agenda items, from prefetched rows."""
+    agenda = list(meeting.agenda_items.all())
+    attendances = list(meeting.attendances.all())
+    criticisms = list(meeting.criticisms.all())
+    speeches = list(meeting.speeches.all())
+    K = AgendaItem.Kind
+    first_of = {}
+    for item in agenda:
+        first_of.setdefault(item.kind, item.pk)
+    sections = {item.pk: {"item": item, "speeches": [], "criticisms": []} for item in agenda}
+    loose_criticisms, loose_speeches = [], []
+    for record in criticisms:
+        target = record.agenda_item_id if record.agenda_item_id in sections else first_of.get(K.INDIVIDUAL_INSPECTION)
+        (sections[target]["criticisms"] if target else loose_criticisms).append(record)
+    concluding = None
+    for speech in speeches:
+        if speech.kind == Speech.Kind.CONCLUDING and concluding is None:
+            concluding = speech
+        target = speech.agenda_item_id if speech.agenda_item_id in sections else None
+        if target is None and speech.kind == Speech.Kind.CONCLUDING:
+            target = first_of.get(K.CONCLUDING_SPEECH)
+        (sections[target]["speeches"] if target else loose_speeches).append(speech)
+    activities = list(meeting.preparation_activities.all())
+    talks = list(meeting.talks.all())
+    opinions = list(meeting.opinions.all())
+    counts = services.attendance_counts(meeting, attendances)
+    return {
+        "meeting": meeting,
+        "can_manage": permissions.can_manage_meeting(user, meeting),
+        "sections": [sections[item.pk] for item in agenda],
+        "loose_criticisms": loose_criticisms,
+        "loose_speeches": loose_speeches,
+        "concluding": concluding,
+        "attendances": attendances,
+        "members_attending": [a for a in attendances if a.should_attend],
+        "guests": [a for a in attendances if not a.should_attend],
+        "counts": counts,
+        "study_sessions": [a for a in activities if a.kind == PreparationActivity.Kind.STUDY],
+        "other_activities": [a for a in activities if a.kind != PreparationActivity.Kind.STUDY],
+        "opinions": opinions,
+        "talk_count": len(talks),
+        "talks": permissions.visible_talks(user, meeting, talks),
+    }
 
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("organisation", "presider", "previous_meeting"), pk=pk
+    meeting = get_object_or_404(_record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk)
+    context = minutes_context(meeting, request.user)
+    if context["can_manage"]:
+        attendances = context["attendances"]
+        context["missing_to_hold"] = (
+            services.what_is_missing_to_hold(meeting, attendances) if meeting.status == Meeting.Status.PREPARING else []
+        )
+        context["missing_to_close"] = (
+            services.what_is_missing_to_close(meeting) if meeting.status == Meeting.Status.HELD else []
+        )
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_print(request, pk):
+    meeting = get_object_or_404(_record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk)
+    return render(request, "meetings/meeting_print.html", minutes_context(meeting, request.user))
+
+
+@login_required
+def meeting_history(request, pk):
+    """Who changed what, when: every historical record with its reason and field changes.
+    Foreign keys and choices are shown by name, looked up in one query per related model."""
+    meeting = _managed_meeting(request, pk)
+    records = list(meeting.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    deltas = []
+    related_ids = {"presider": set(), "previous_meeting": set()}
+    for record, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            for change in record.diff_against(older, foreign_keys_are_objs=False).changes:
+                if change.field == "updated_at":
+                    continue
+                changes.append(change)
+                if change.field in related_ids:
+                    related_ids[change.field].update(v for v in (change.old, change.new) if v)
+        deltas.append((record, changes))
+    names = {
+        "presider": dict(Member.objects.filter(pk__in=related_ids["presider"]).values_list("pk", "name")),
+        "previous_meeting": {m.pk: str(m) for m in Meeting.objects.filter(pk__in=related_ids["previous_meeting"])},
+    }
+
+    def shown(field, value):
+        if value in (None, ""):
+            return ""
+        if field.name in names:
+            return names[field.name].get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    entries = []
+    for record, changes in deltas:
+        rows = []
+        for change in changes:
+            field = Meeting._meta.get_field(change.field)
+            rows.append({"field": field.verbose_name, "old": shown(field, change.old), "new": shown(field, change.new)})
+        user = record.history_user
+        who = (user.get_full_name() or user.username) if user else _("system")
+        entries.append({"record": record, "changes": rows, "who": who})
+    return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
+
+
+# --- plan, edit, move along ------------------------------------------------------------
+
+
+@login_required
+def meeting_create(request):
+    organisations = _managed_organisations(request.user)
+    if not organisations.exists():
+        raise Http404
+    form = MeetingForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                organisation=form.cleaned_data["organisation"], by=request.user, data=form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting planned: %(meeting)s.") % {"meeting": meeting})
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = MeetingForm(request.POST or None, instance=meeting, organisations=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, by=request.user, data=form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting details saved."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+TRANSITIONS = {
+    "prepare": (services.meeting_start_preparation, _("The meeting is now being prepared.")),
+    "held": (services.meeting_mark_held, _("The meeting is marked held.")),
+    "close": (services.meeting_close, _("The meeting is closed.")),
+}
+
+
+@login_required
+def meeting_transition(request, pk, action):
+    meeting = _managed_meeting(request, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    if (response := _post_only(request)) is not None:
+        return response
+    service, done = TRANSITIONS[action]
+    try:
+        service(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("Not yet: %(what)s") % {"what": " ".join(exc.messages)})
+    else:
+        messages.success(request, str(done))
+    return redirect(meeting)
+
+
+# --- agenda ----------------------------------------------------------------------------
+
+
+@login_required
+def meeting_agenda(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = AgendaItemForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_create(meeting=meeting, by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Agenda item added."))
+            return redirect("meetings:agenda", pk=meeting.pk)
+    items = meeting.agenda_items.select_related("presenter").order_by("order", "id")
+    return render(request, "meetings/meeting_agenda.html", {"meeting": meeting, "items": items, "form": form})
+
+
+def _agenda_item(request, pk, item_pk) -> AgendaItem:
+    meeting = _managed_meeting(request, pk)
+    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    item.meeting = meeting
+    return item
+
+
+@login_required
+def agenda_item_edit(request, pk, item_pk):
+    item = _agenda_item(request, pk, item_pk)
+    meeting = item.meeting
+    form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=item, by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Agenda item saved."))
+            return redirect("meetings:agenda", pk=meeting.pk)
+    return render(request, "meetings/agenda_item_form.html", {"meeting": meeting, "item": item, "form": form})
+
+
+@login_required
+def agenda_item_move(request, pk, item_pk):
+    item = _agenda_item(request, pk, item_pk)
+    if (response := _post_only(request)) is not None:
+        return response
+    try:
+        services.agenda_item_move(item=item, by=request.user, direction=request.POST.get("direction", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meetings:agenda", pk=pk)
+
+
+@login_required
+def agenda_item_delete(request, pk, item_pk):
+    item = _agenda_item(request, pk, item_pk)
+    if (response := _post_only(request)) is not None:
+        return response
+    try:
+        services.agenda_item_delete(item=item, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Agenda item removed."))
+    return redirect("meetings:agenda", pk=pk)
+
+
+@login_required
+def agenda_standard(request, pk):
+    meeting = _managed_meeting(request, pk, "presider")
+    if (response := _post_only(request)) is not None:
+        return response
+    try:
+        services.agenda_apply_standard(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The standard agenda was added."))
+    return redirect("meetings:agenda", pk=pk)
+
+
+# --- attendance ------------------------------------------------------------------------
+
+
+@login_required
+def meeting_attendance(request, pk):
+    meeting = _managed_meeting(request, pk)
+    memberships = (
+        Membership.objects.current()
+        .filter(organisation=meeting.organisation)
+        .select_related("member")
+        .order_by("order", "member__name")
     )
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
+    members, seen = [], set()
+    for membership in memberships:
+        if membership.member_id not in seen:
+            seen.add(membership.member_id)
+            members.append(membership)
+    existing = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False)}
+    initial = []
+    for membership in members:
+        current = existing.get(membership.member_id)
+        default_role = (
+            Attendance.Role.PRESIDER if membership.member_id == meeting.presider_id else Attendance.Role.PARTICIPANT
+        )
+        initial.append(
+            {
+                "member_id": membership.member_id,
+                "role": current.role if current else default_role,
+                "status": current.status if current else Attendance.Status.PRESENT,
+                "reason": current.reason if current else "",
+            }
+        )
+    guests_initial = [
+        {"name": a.name, "affiliation": a.affiliation, "role": a.role, "status": a.status, "reason": a.reason}
+        for a in meeting.attendances.filter(member__isnull=True).order_by("order", "id")
+    ]
+    data = request.POST if request.method == "POST" else None
+    sheet = AttendanceFormSet(data, initial=initial, prefix="sheet")
+    guests = GuestFormSet(data, initial=guests_initial, prefix="guests")
+    by_id = {m.member_id: m for m in members}
+    for form, membership in zip(sheet.forms, members, strict=False):
+        form.membership = membership
+        name = membership.member.name
+        for field, label in (("role", _("Role")), ("status", _("Attendance")), ("reason", _("Reason for absence"))):
+            form.fields[field].widget.attrs["aria-label"] = f"{label}: {name}"
+    for number, form in enumerate(guests.forms, start=1):
+        for field in form.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} ({number})"
+    error = None
+    if request.method == "POST":
+        if sheet.is_valid() and guests.is_valid():
+            rows, ok = [], True
+            for form in sheet.forms:
+                membership = by_id.get(form.cleaned_data["member_id"])
+                if membership is None:
+                    ok = False
+                    break
+                rows.append({**form.cleaned_data, "member": membership.member})
+            guest_rows = [
+                f.cleaned_data for f in guests.forms if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
+            ]
+            if not ok or len(rows) != len(members):
+                error = _("The list of members changed while you were editing; check the sheet and save again.")
+            else:
+                try:
+                    services.attendance_sheet_save(meeting=meeting, by=request.user, rows=rows, guests=guest_rows)
+                except ValidationError as exc:
+                    error = " ".join(exc.messages)
+                else:
+                    messages.success(request, _("Attendance sheet saved."))
+                    return redirect(meeting)
+        else:
+            error = _("The attendance sheet has errors; nothing was saved. See the marked rows.")
+    return render(
+        request,
+        "meetings/meeting_attendance.html",
+        {"meeting": meeting, "sheet": sheet, "guests": guests, "error": error},
+    )
+
+
+# --- preparation -----------------------------------------------------------------------
+
+PREPARATION_FORMS = {
+    "study": (StudySessionForm, services.study_session_create, _("Study session recorded.")),
+    "opinion": (OpinionForm, services.opinion_create, _("Solicited opinion recorded.")),
+    "talk": (TalkForm, services.talk_create, _("Heart-to-heart talk recorded.")),
+}
+PREPARATION_MODELS = {"study": PreparationActivity, "opinion": SolicitedOpinion, "talk": HeartToHeartTalk}
+
+
+@login_required
+def meeting_preparation(request, pk):
+    meeting = _managed_meeting(request, pk)
+    forms_by_kind = {}
+    posted = request.POST.get("record") if request.method == "POST" else None
+    for kind, (form_class, _service, _done) in PREPARATION_FORMS.items():
+        data = request.POST if posted == kind else None
+        forms_by_kind[kind] = form_class(data, meeting=meeting, prefix=kind)
+    if posted in PREPARATION_FORMS:
+        form = forms_by_kind[posted]
+        _form_class, service, done = PREPARATION_FORMS[posted]
+        if form.is_valid():
+            try:
+                service(meeting=meeting, by=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, str(done))
+                return redirect("meetings:preparation", pk=meeting.pk)
+    elif request.method == "POST":
+        return HttpResponse(status=400)
+    context = {
+        "meeting": meeting,
+        "forms": forms_by_kind,
+        "posted": posted,
+        "study_sessions": meeting.preparation_activities.filter(kind=PreparationActivity.Kind.STUDY),
+        "opinions": meeting.opinions.select_related("addressed_to"),
+        "talks": meeting.talks.select_related("member_a", "member_b"),
+    }
+    return render(request, "meetings/meeting_preparation.html", context)
+
+
+@login_required
+def preparation_delete(request, pk, kind, record_pk):
+    meeting = _managed_meeting(request, pk)
+    if kind not in PREPARATION_MODELS:
+        raise Http404
+    record = get_object_or_404(PREPARATION_MODELS[kind].objects.filter(meeting=meeting), pk=record_pk)
+    if (response := _post_only(request)) is not None:
+        return response
+    record.meeting = meeting
+    try:
+        services.preparation_record_delete(record=record, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("meetings:preparation", pk=pk)
+
+
+# --- in the meeting: criticism and speeches --------------------------------------------
+
+
+@login_required
+def meeting_criticism(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = CriticismForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criticism_create(meeting=meeting, by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Criticism recorded."))
+            return redirect("meetings:criticism", pk=meeting.pk)
+    records = meeting.criticisms.select_related("from_member", "to_member").order_by("order", "id")
+    return render(request, "meetings/meeting_criticism.html", {"meeting": meeting, "form": form, "records": records})
+
+
+@login_required
+def criticism_delete(request, pk, record_pk):
+    meeting = _managed_meeting(request, pk)
+    record = get_object_or_404(meeting.criticisms, pk=record_pk)
+    if (response := _post_only(request)) is not None:
+        return response
+    record.meeting = meeting
+    try:
+        services.criticism_delete(record=record, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Criticism record removed."))
+    return redirect("meetings:criticism", pk=pk)
+
+
+def _speech_page(request, meeting, speech=None):
+    existing = [kp.text for kp in speech.key_points.order_by("order")] if speech else []
+    spare = 5 if not existing else 2
+    initial = [{"text": t} for t in existing] + [{"text": ""} for _i in range(spare)]
+    data = request.POST if request.method == "POST" else None
+    form = SpeechForm(data, instance=speech, meeting=meeting)
+    points = KeyPointFormSet(data, initial=initial, prefix="points", existing_count=len(existing))
+    if request.method == "POST":
+        form_ok, points_ok = form.is_valid(), points.is_valid()
+        if form_ok and points_ok:
+            try:
+                speech = services.speech_save(
+                    meeting=meeting,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    key_points=points.key_points(),
+                    speech=speech,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Speech saved."))
+                return redirect(f"{meeting.get_absolute_url()}#speech-{speech.pk}")
+    context = {
+        "meeting": meeting,
+        "speech": speech,
+        "form": form,
+        "points": points,
+        "speeches": meeting.speeches.select_related("speaker").order_by("order", "id"),
+    }
+    return render(request, "meetings/meeting_speech_form.html", context)
+
+
+@login_required
+def speech_create(request, pk):
+    meeting = _managed_meeting(request, pk)
+    return _speech_page(request, meeting)
+
+
+@login_required
+def speech_edit(request, pk, speech_pk):
+    meeting = _managed_meeting(request, pk)
+    speech = get_object_or_404(meeting.speeches, pk=speech_pk)
+    speech.meeting = meeting
+    return _speech_page(request, meeting, speech)
+
+
+@login_required
+def speech_delete(request, pk, speech_pk):
+    meeting = _managed_meeting(request, pk)
+    speech = get_object_or_404(meeting.speeches, pk=speech_pk)
+    if (response := _post_only(request)) is not None:
+        return response
+    speech.meeting = meeting
+    try:
+        services.speech_delete(speech=speech, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Speech removed."))
+    return redirect(meeting)
+
+
+# --- calendars -------------------------------------------------------------------------
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def meeting_calendar(request, pk):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organisation"), pk=pk)
+    if meeting.held_on is None:
+        raise Http404
+    return _ics_response(ical.calendar_bytes([meeting], str(meeting)), f"meeting-{meeting.pk}.ics")
+
+
+@require_GET
+def calendar_feed(request, token):
+    """My upcoming meetings, for calendar apps: the signed token in the URL stands in for the session."""
+    user = ical.user_for_token(token)
+    if user is None:
+        raise Http404
+    meetings = ical.upcoming_meetings(user)
+    return _ics_response(ical.calendar_bytes(meetings, _("My meetings")), "my-meetings.ics")
 
 
 @login_required

@@ -1,27 +1,99 @@
-"""URL × role table for the meeting record's URLs (see foundation.py for the format)."""
+"""URL × role table for the meeting record's URLs (see foundation.py for the format).
+
+Pages that change a meeting answer only its organisation's secretaries (and superusers);
+everyone else gets 404, never a 403 that would confirm the meeting exists. POST-only
+URLs answer a GET from a manager with 405.
+"""
+
+from meetings.ical import feed_token
+from meetings.models import PreparationActivity
+from tests.factories import AgendaItemFactory, CriticismFactory, SpeechFactory
+
+ALL_SIGNED_IN = ["member", "other_member", "secretary", "other_secretary", "publisher", "superuser"]
+
+
+def _manage(ok=200):
+    """Only the meeting's secretaries (and superusers) reach it."""
+    return {
+        "anonymous": "login",
+        "member": 404,
+        "other_member": 404,
+        "secretary": ok,
+        "other_secretary": 404,
+        "publisher": 404,
+        "superuser": ok,
+    }
+
+
+READ = {
+    "anonymous": "login",
+    "member": 200,
+    "other_member": 404,
+    "secretary": 200,
+    "other_secretary": 404,
+    "publisher": 404,
+    "superuser": 200,
+}
+
+
+def _meeting(o):
+    return {"pk": o["meeting"].pk}
+
+
+def _item(o):
+    return {"pk": o["meeting"].pk, "item_pk": AgendaItemFactory(meeting=o["meeting"]).pk}
+
+
+def _study(o):
+    activity = PreparationActivity.objects.create(meeting=o["meeting"], title="Study of the report")
+    return {"pk": o["meeting"].pk, "kind": "study", "record_pk": activity.pk}
+
+
+def _criticism(o):
+    record = CriticismFactory(meeting=o["meeting"], from_member=o["users"]["member"].member)
+    return {"pk": o["meeting"].pk, "record_pk": record.pk}
+
+
+def _speech(o):
+    return {"pk": o["meeting"].pk, "speech_pk": SpeechFactory(meeting=o["meeting"], speaker_name="Hu").pk}
+
 
 TABLE = {
-    "meetings:list": {
+    "meetings:list": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)}},
+    "meetings:create": {
         "expect": {
             "anonymous": "login",
-            "member": 200,
-            "other_member": 200,
+            "member": 404,
+            "other_member": 404,
             "secretary": 200,
-            "other_secretary": 200,
-            "publisher": 200,
+            "other_secretary": 200,  # plans meetings of their own organisation
+            "publisher": 404,
             "superuser": 200,
         }
     },
-    "meetings:detail": {
-        "kwargs": lambda o: {"pk": o["meeting"].pk},
-        "expect": {
-            "anonymous": "login",
-            "member": 200,
-            "other_member": 404,
-            "secretary": 200,
-            "other_secretary": 404,
-            "publisher": 404,
-            "superuser": 200,
-        },
+    # The token in the URL, not the session, says whose feed it is.
+    "meetings:feed": {
+        "kwargs": lambda o: {"token": feed_token(o["users"]["secretary"])},
+        "expect": {"anonymous": 200, **dict.fromkeys(ALL_SIGNED_IN, 200)},
     },
+    "meetings:member_import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": _manage()},
+    "meetings:detail": {"kwargs": _meeting, "expect": READ},
+    "meetings:print": {"kwargs": _meeting, "expect": READ},
+    "meetings:calendar": {"kwargs": _meeting, "expect": READ},
+    "meetings:history": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:edit": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:transition": {"kwargs": lambda o: {"pk": o["meeting"].pk, "action": "prepare"}, "expect": _manage(405)},
+    "meetings:agenda": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:agenda_standard": {"kwargs": _meeting, "expect": _manage(405)},
+    "meetings:agenda_item_edit": {"kwargs": _item, "expect": _manage()},
+    "meetings:agenda_item_move": {"kwargs": _item, "expect": _manage(405)},
+    "meetings:agenda_item_delete": {"kwargs": _item, "expect": _manage(405)},
+    "meetings:attendance": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:preparation": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:preparation_delete": {"kwargs": _study, "expect": _manage(405)},
+    "meetings:criticism": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:criticism_delete": {"kwargs": _criticism, "expect": _manage(405)},
+    "meetings:speech_create": {"kwargs": _meeting, "expect": _manage()},
+    "meetings:speech_edit": {"kwargs": _speech, "expect": _manage()},
+    "meetings:speech_delete": {"kwargs": _speech, "expect": _manage(405)},
 }

@@ -1,0 +1,321 @@
+"""Forms of the secretary's pages. They validate input and keep what the user typed;
+the services do the writing (and validate again)."""
+
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Organisation
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    CriticismRecord,
+    HeartToHeartTalk,
+    Meeting,
+    PreparationActivity,
+    SolicitedOpinion,
+    Speech,
+)
+from .services import GUEST_ROLES, MEMBER_ROLES
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def organisation_members(organisation_ids):
+    """Members with a current membership of one of these organisations."""
+    from members.models import Membership
+
+    member_ids = Membership.objects.current().filter(organisation_id__in=organisation_ids).values("member_id")
+    return Member.objects.filter(pk__in=member_ids).order_by("name")
+
+
+def _bootstrap(form, small=False, mark_errors=False):
+    """Bootstrap classes for forms rendered field by field (tables), not through crispy."""
+    size = "-sm" if small else ""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput) or name == "DELETE":
+            continue
+        base = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        css = f"{base} {base}{size}" if small else base
+        if mark_errors and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css
+
+
+class MeetingFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *Meeting.Kind.choices], required=False)
+    year = forms.IntegerField(label=_("Year covered"), required=False, min_value=1921, max_value=2200)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Meeting.Status.choices], required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        _bootstrap(self, small=True)
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("organisation"):
+            queryset = queryset.filter(organisation=data["organisation"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("year"):
+            queryset = queryset.filter(year=data["year"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+class MeetingForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "year",
+            "theme",
+            "aspects",
+            "held_on",
+            "start_time",
+            "end_time",
+            "location",
+            "presider",
+            "presider_posts",
+            "previous_meeting",
+            "summary",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "theme": forms.Textarea(attrs={"rows": 2}),
+            "aspects": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            org_ids = [self.instance.organisation_id]
+            del self.fields["organisation"]
+        else:
+            org_ids = [o.pk for o in organisations]
+            self.fields["organisation"].queryset = organisations
+            if len(org_ids) == 1:
+                self.fields["organisation"].initial = org_ids[0]
+            self.order_fields(["organisation"])
+        self.fields["presider"].queryset = organisation_members(org_ids)
+        previous = Meeting.objects.filter(organisation_id__in=org_ids).select_related("organisation")
+        if self.instance.pk:
+            previous = previous.exclude(pk=self.instance.pk)
+        self.fields["previous_meeting"].queryset = previous
+        self.fields["presider_posts"].help_text = _("Left empty, the presider's current posts are used.")
+
+    def clean(self):
+        data = super().clean()
+        organisation = data.get("organisation") or (self.instance.organisation if self.instance.pk else None)
+        presider = data.get("presider")
+        if organisation and presider and not presider.memberships.filter(organisation=organisation).exists():
+            self.add_error("presider", _("The presider must be a member of the organisation."))
+        previous = data.get("previous_meeting")
+        if organisation and previous and previous.organisation_id != organisation.pk:
+            self.add_error("previous_meeting", _("The previous meeting must belong to the same organisation."))
+        held_on = data.get("held_on")
+        if previous and previous.held_on and held_on and held_on <= previous.held_on:
+            self.add_error(
+                "held_on",
+                _("The meeting must be held after its previous meeting (%(date)s).") % {"date": previous.held_on},
+            )
+        return data
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["kind", "title", "presenter", "record"]
+        widgets = {"record": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = organisation_members([meeting.organisation_id])
+
+
+# --- attendance ------------------------------------------------------------------------
+
+MEMBER_ROLE_CHOICES = [(r.value, r.label) for r in MEMBER_ROLES]
+GUEST_ROLE_CHOICES = [(r.value, r.label) for r in GUEST_ROLES]
+
+
+class _AbsenceNeedsReason:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self, small=True)
+
+    def full_clean(self):
+        super().full_clean()
+        _bootstrap(self, small=True, mark_errors=True)  # mark the rows with errors
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != Attendance.Status.PRESENT and not data.get("reason", "").strip():
+            self.add_error("reason", _("An absence needs a reason."))
+        return data
+
+
+class AttendanceRowForm(_AbsenceNeedsReason, forms.Form):
+    member_id = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=MEMBER_ROLE_CHOICES)
+    status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
+    reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
+
+
+class GuestForm(_AbsenceNeedsReason, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    affiliation = forms.CharField(label=_("Affiliation or post"), max_length=300, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=GUEST_ROLE_CHOICES, initial=Attendance.Role.OBSERVER)
+    status = forms.ChoiceField(
+        label=_("Attendance"), choices=Attendance.Status.choices, initial=Attendance.Status.PRESENT
+    )
+    reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
+
+
+AttendanceFormSet = formset_factory(AttendanceRowForm, extra=0)
+GuestFormSet = formset_factory(GuestForm, extra=2, can_delete=True)
+
+
+# --- preparation -----------------------------------------------------------------------
+
+
+class StudySessionForm(forms.ModelForm):
+    class Meta:
+        model = PreparationActivity
+        fields = ["title", "date", "end_date", "summary"]
+        widgets = {"date": DateInput(), "end_date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class OpinionForm(forms.ModelForm):
+    class Meta:
+        model = SolicitedOpinion
+        fields = ["source", "content", "addressed_to", "received_on"]
+        widgets = {"received_on": DateInput(), "content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].queryset = organisation_members([meeting.organisation_id])
+        self.fields["addressed_to"].empty_label = _("The group as a whole")
+
+
+class TalkForm(forms.ModelForm):
+    class Meta:
+        model = HeartToHeartTalk
+        fields = ["member_a", "member_b", "date", "summary"]
+        widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = organisation_members([meeting.organisation_id])
+        self.fields["member_a"].queryset = members
+        self.fields["member_b"].queryset = members
+
+
+# --- in the meeting --------------------------------------------------------------------
+
+
+class CriticismForm(forms.ModelForm):
+    class Meta:
+        model = CriticismRecord
+        fields = ["from_member", "to_member", "agenda_item", "content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = organisation_members([meeting.organisation_id])
+        self.fields["from_member"].queryset = members
+        self.fields["to_member"].queryset = members
+        self.fields["to_member"].empty_label = _("Self-criticism")
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+
+
+class SpeechForm(forms.ModelForm):
+    class Meta:
+        model = Speech
+        fields = ["kind", "agenda_item", "speaker", "speaker_name", "title", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].queryset = organisation_members([meeting.organisation_id])
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("speaker") and not (data.get("speaker_name") or "").strip():
+            self.add_error("speaker", _("Name the speaker: a member, or a name for someone who is not a member."))
+        return data
+
+
+class KeyPointForm(forms.Form):
+    text = forms.CharField(label=_("Key point"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BaseKeyPointFormSet(BaseFormSet):
+    """Ordered key points. Blank rows at the end are spare; a blank row before a written one,
+    or an existing point emptied without ticking "remove", is a key point with no text."""
+
+    def __init__(self, *args, existing_count=0, **kwargs):
+        self.existing_count = existing_count
+        super().__init__(*args, **kwargs)
+
+    def _rows(self):
+        return [
+            (form, (form.cleaned_data.get("text") or "").strip())
+            for form in self.forms
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = self._rows()
+        written = [i for i, (_form, text) in enumerate(rows) if text]
+        last = written[-1] if written else -1
+        empty = []
+        for i, (form, text) in enumerate(rows):
+            original_index = self.forms.index(form)
+            if not text and (i < last or original_index < self.existing_count):
+                form.add_error("text", _("This key point has no text: write it or tick “remove”."))
+                empty.append(str(i + 1))
+        if empty:
+            raise forms.ValidationError(_("Key point %(numbers)s has no text.") % {"numbers": ", ".join(empty)})
+
+    def key_points(self) -> list[str]:
+        return [text for _form, text in self._rows() if text]
+
+
+KeyPointFormSet = formset_factory(KeyPointForm, formset=BaseKeyPointFormSet, extra=0, can_delete=True)

@@ -1,0 +1,542 @@
+"""Writes to a meeting's record. Every function checks the actor's permission, validates,
+changes state and leaves a line in the meeting's history (who, when, what).
+
+Only Meeting keeps django-simple-history; changes to its parts (agenda, attendance,
+preparation, criticism, speeches) are written to the meeting's history as a change
+reason, so the history page tells the whole story.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, Membership
+
+from . import permissions
+from .models import (
+    AgendaItem,
+    Attendance,
+    CriticismRecord,
+    HeartToHeartTalk,
+    InspectionMaterial,
+    KeyPoint,
+    Meeting,
+    PreparationActivity,
+    SolicitedOpinion,
+    Speech,
+)
+from .signals import meeting_held
+
+MEETING_FIELDS = [
+    "kind",
+    "title",
+    "year",
+    "theme",
+    "aspects",
+    "held_on",
+    "start_time",
+    "end_time",
+    "location",
+    "presider",
+    "presider_posts",
+    "previous_meeting",
+    "summary",
+]
+
+STANDARD_AGENDA_KINDS = (Meeting.Kind.DEMOCRATIC_LIFE, Meeting.Kind.SPECIAL_DEMOCRATIC_LIFE)
+
+
+def standard_agenda() -> list[tuple[str, str]]:
+    """The agenda of the seed notice's democratic life meeting, in order."""
+    K = AgendaItem.Kind
+    return [
+        (K.PREVIOUS_RECTIFICATION, _("Report on the implementation of the previous meeting's rectification measures")),
+        (K.SOLICITED_OPINIONS, _("Report on the opinions and suggestions solicited for this meeting")),
+        (K.GROUP_INSPECTION, _("The group's comparison inspection, presented by the presider on behalf of the group")),
+        (K.INDIVIDUAL_INSPECTION, _("Each member's comparison inspection, with criticism and self-criticism")),
+        (K.CONCLUDING_SPEECH, _("The presider's concluding speech")),
+    ]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _require_manager(meeting: Meeting, by) -> None:
+    if not permissions.can_manage_meeting(by, meeting):
+        raise PermissionDenied(_("Only the secretaries of this meeting's organisation may change it."))
+
+
+def _require_open(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CLOSED:
+        raise ValidationError(_("This meeting is closed: its record can no longer be changed."))
+
+
+def _log(meeting: Meeting, by, reason: str) -> None:
+    """Write one line to the meeting's history: who (by), when (now), what (reason)."""
+    meeting._history_user = by
+    meeting._change_reason = reason
+    meeting.save(update_fields=["updated_at"])
+
+
+def _save_logged(meeting: Meeting, by, reason: str) -> None:
+    meeting._history_user = by
+    meeting._change_reason = reason
+    meeting.save()
+
+
+def organisation_member_ids(organisation_id: int) -> set[int]:
+    return set(Membership.objects.current().filter(organisation_id=organisation_id).values_list("member_id", flat=True))
+
+
+def _check_members(meeting: Meeting, field_members: dict[str, Member | None]) -> None:
+    """Every member named must belong to the meeting's organisation."""
+    allowed = organisation_member_ids(meeting.organisation_id)
+    errors = {}
+    for field, member in field_members.items():
+        if member is not None and member.pk not in allowed:
+            errors[field] = _("%(name)s is not a member of %(org)s.") % {
+                "name": member.name,
+                "org": meeting.organisation.name,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- the meeting itself ----------------------------------------------------------------
+
+
+def _apply_fields(meeting: Meeting, data: dict) -> list[str]:
+    changed = []
+    for field in MEETING_FIELDS:
+        if field in data and getattr(meeting, field) != data[field]:
+            setattr(meeting, field, data[field])
+            changed.append(field)
+    if meeting.presider_id and not meeting.presider_posts:
+        meeting.presider_posts = meeting.presider.posts
+    return changed
+
+
+@transaction.atomic
+def meeting_create(*, organisation, by, data: dict) -> Meeting:
+    if not permissions.is_secretary_of(by, organisation.pk):
+        raise PermissionDenied(_("Only the secretaries of an organisation may plan its meetings."))
+    meeting = Meeting(organisation=organisation, created_by=by, status=Meeting.Status.PLANNED)
+    _apply_fields(meeting, data)
+    meeting.full_clean()
+    _check_members(meeting, {"presider": meeting.presider})
+    _save_logged(meeting, by, _("Meeting planned"))
+    if meeting.kind in STANDARD_AGENDA_KINDS:
+        _create_standard_agenda(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by, data: dict) -> Meeting:
+    _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # compare with what is stored, not a form's copy
+    _require_open(meeting)
+    changed = _apply_fields(meeting, data)
+    meeting.full_clean()
+    _check_members(meeting, {"presider": meeting.presider})
+    if changed:
+        labels = ", ".join(str(Meeting._meta.get_field(f).verbose_name) for f in changed)
+        _save_logged(meeting, by, _("Details changed: %(fields)s") % {"fields": labels})
+    return meeting
+
+
+def attendance_counts(meeting: Meeting, attendances=None) -> dict:
+    rows = list(meeting.attendances.all()) if attendances is None else attendances
+    expected = [a for a in rows if a.should_attend]
+    return {
+        "expected": len(expected),
+        "present": sum(1 for a in expected if a.status == Attendance.Status.PRESENT),
+        "absent": sum(1 for a in expected if a.status != Attendance.Status.PRESENT),
+        "guests": sum(1 for a in rows if not a.should_attend),
+    }
+
+
+def what_is_missing_to_hold(meeting: Meeting, attendances=None) -> list[str]:
+    missing = []
+    if meeting.status != Meeting.Status.PREPARING:
+        missing.append(_("Only a meeting in preparation can be marked held (this one is %(status)s).")
+                       % {"status": meeting.get_status_display()})  # fmt: skip
+    if meeting.presider_id is None:
+        missing.append(_("Name the presider of the meeting."))
+    if meeting.held_on is None:
+        missing.append(_("Enter the date the meeting was held."))
+    elif meeting.held_on > timezone.localdate():
+        missing.append(_("The meeting is dated %(date)s, which is still in the future.") % {"date": meeting.held_on})
+    counts = attendance_counts(meeting, attendances)
+    if counts["expected"] == 0:
+        missing.append(_("Fill in the attendance sheet."))
+    elif counts["present"] == 0:
+        missing.append(_("The attendance sheet shows nobody present."))
+    return missing
+
+
+def what_is_missing_to_close(meeting: Meeting) -> list[str]:
+    missing = []
+    if meeting.status != Meeting.Status.HELD:
+        missing.append(_("Only a meeting that has been held can be closed (this one is %(status)s).")
+                       % {"status": meeting.get_status_display()})  # fmt: skip
+    pending = (
+        InspectionMaterial.objects.filter(
+            meeting=meeting, status__in=[InspectionMaterial.Status.DRAFT, InspectionMaterial.Status.RETURNED]
+        )
+        .select_related("author")
+        .order_by("author__name")
+    )
+    for material in pending:
+        missing.append(
+            _("The material of %(author)s is still %(status)s.")
+            % {"author": material.author.name, "status": material.get_status_display()}
+        )
+    return missing
+
+
+@transaction.atomic
+def meeting_start_preparation(*, meeting: Meeting, by) -> Meeting:
+    _require_manager(meeting, by)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can move into preparation."))
+    meeting.status = Meeting.Status.PREPARING
+    _save_logged(meeting, by, _("Preparation started"))
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
+    _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    missing = what_is_missing_to_hold(meeting)
+    if missing:
+        raise ValidationError(missing)
+    meeting.status = Meeting.Status.HELD
+    _save_logged(meeting, by, _("Marked held"))
+    meeting_held.send(sender=Meeting, meeting=meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, by) -> Meeting:
+    _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    missing = what_is_missing_to_close(meeting)
+    if missing:
+        raise ValidationError(missing)
+    meeting.status = Meeting.Status.CLOSED
+    _save_logged(meeting, by, _("Closed"))
+    return meeting
+
+
+# --- agenda ----------------------------------------------------------------------------
+
+
+def _next_order(queryset) -> int:
+    return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+def _create_standard_agenda(meeting: Meeting) -> list[AgendaItem]:
+    presenter = meeting.presider
+    items = [
+        AgendaItem(meeting=meeting, order=i, kind=kind, title=title, presenter=presenter)
+        for i, (kind, title) in enumerate(standard_agenda(), start=1)
+    ]
+    return AgendaItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def agenda_apply_standard(*, meeting: Meeting, by) -> list[AgendaItem]:
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    if meeting.agenda_items.exists():
+        raise ValidationError(_("The agenda already has items; the standard agenda is only for an empty agenda."))
+    items = _create_standard_agenda(meeting)
+    _log(meeting, by, _("Standard agenda added"))
+    return items
+
+
+@transaction.atomic
+def agenda_item_create(*, meeting: Meeting, by, data: dict) -> AgendaItem:
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    item = AgendaItem(meeting=meeting, order=_next_order(meeting.agenda_items.all()), **data)
+    item.full_clean()
+    _check_members(meeting, {"presenter": item.presenter})
+    item.save()
+    _log(meeting, by, _("Agenda item added: %(title)s") % {"title": item.title})
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, by, data: dict) -> AgendaItem:
+    meeting = item.meeting
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    for field, value in data.items():
+        setattr(item, field, value)
+    item.full_clean()
+    _check_members(meeting, {"presenter": item.presenter})
+    item.save()
+    _log(meeting, by, _("Agenda item edited: %(title)s") % {"title": item.title})
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, by, direction: str) -> AgendaItem:
+    meeting = item.meeting
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move an item up or down."))
+    items = list(meeting.agenda_items.select_for_update().order_by("order", "id"))
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+        for position, it in enumerate(items, start=1):
+            it.order = position
+        AgendaItem.objects.bulk_update(items, ["order"])
+        message = _("Agenda item moved up: %(title)s") if direction == "up" else _("Agenda item moved down: %(title)s")
+        _log(meeting, by, message % {"title": item.title})
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by) -> None:
+    meeting = item.meeting
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    title = item.title
+    item.delete()
+    for position, it in enumerate(meeting.agenda_items.order_by("order", "id"), start=1):
+        if it.order != position:
+            it.order = position
+            it.save(update_fields=["order"])
+    _log(meeting, by, _("Agenda item removed: %(title)s") % {"title": title})
+
+
+# --- attendance ------------------------------------------------------------------------
+
+MEMBER_ROLES = (Attendance.Role.PRESIDER, Attendance.Role.PARTICIPANT, Attendance.Role.NON_VOTING)
+GUEST_ROLES = (Attendance.Role.NON_VOTING, Attendance.Role.OBSERVER)
+
+
+@transaction.atomic
+def attendance_sheet_save(*, meeting: Meeting, by, rows: list[dict], guests: list[dict]) -> list[Attendance]:
+    """Save the whole sheet at once: a row per member (member, role, status, reason), and the
+    attendees who are not members (name, affiliation, role, status, reason). All or nothing."""
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    allowed = organisation_member_ids(meeting.organisation_id)
+    errors = []
+    seen = set()
+    for row in rows:
+        member = row["member"]
+        if member.pk not in allowed:
+            errors.append(_("%(name)s is not a member of this organisation.") % {"name": member.name})
+        if member.pk in seen:
+            errors.append(_("%(name)s is on the sheet twice.") % {"name": member.name})
+        seen.add(member.pk)
+        if row["role"] not in MEMBER_ROLES:
+            errors.append(_("%(name)s: choose a role for a member.") % {"name": member.name})
+        if row["status"] != Attendance.Status.PRESENT and not (row.get("reason") or "").strip():
+            errors.append(_("%(name)s: an absence needs a reason.") % {"name": member.name})
+    for guest in guests:
+        name = (guest.get("name") or "").strip()
+        if not name:
+            errors.append(_("An attendee who is not a member needs a name."))
+        if guest["role"] not in GUEST_ROLES:
+            errors.append(_("%(name)s: an attendee who is not a member is non-voting or an observer.") % {"name": name})
+        if (
+            guest.get("status", Attendance.Status.PRESENT) != Attendance.Status.PRESENT
+            and not (guest.get("reason") or "").strip()
+        ):
+            errors.append(_("%(name)s: an absence needs a reason.") % {"name": name})
+    if sum(1 for r in rows if r["role"] == Attendance.Role.PRESIDER) > 1:
+        errors.append(_("Only one member can preside."))
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False)}
+    to_update, to_create = [], []
+    for position, row in enumerate(rows, start=1):
+        reason = (row.get("reason") or "").strip() if row["status"] != Attendance.Status.PRESENT else ""
+        values = {"role": row["role"], "status": row["status"], "reason": reason, "order": position}
+        current = existing.pop(row["member"].pk, None)
+        if current is None:
+            to_create.append(Attendance(meeting=meeting, member=row["member"], **values))
+        else:
+            for key, value in values.items():
+                setattr(current, key, value)
+            to_update.append(current)
+    if existing:  # members no longer on the sheet
+        Attendance.objects.filter(pk__in=[a.pk for a in existing.values()]).delete()
+    Attendance.objects.bulk_update(to_update, ["role", "status", "reason", "order"])
+    meeting.attendances.filter(member__isnull=True).delete()
+    offset = len(rows)
+    for position, guest in enumerate(guests, start=offset + 1):
+        status = guest.get("status", Attendance.Status.PRESENT)
+        to_create.append(
+            Attendance(
+                meeting=meeting,
+                name=guest["name"].strip(),
+                affiliation=(guest.get("affiliation") or "").strip(),
+                role=guest["role"],
+                status=status,
+                reason=(guest.get("reason") or "").strip() if status != Attendance.Status.PRESENT else "",
+                order=position,
+            )
+        )
+    Attendance.objects.bulk_create(to_create)
+    counts = attendance_counts(meeting)
+    _log(
+        meeting,
+        by,
+        _("Attendance sheet saved: %(expected)s should attend, %(present)s present, %(guests)s other attendees")
+        % counts,
+    )
+    return list(meeting.attendances.all())
+
+
+# --- preparation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def study_session_create(*, meeting: Meeting, by, data: dict) -> PreparationActivity:
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    activity = PreparationActivity(meeting=meeting, kind=PreparationActivity.Kind.STUDY, **data)
+    activity.full_clean()
+    activity.save()
+    _log(meeting, by, _("Study session recorded: %(title)s") % {"title": activity.title})
+    return activity
+
+
+@transaction.atomic
+def opinion_create(*, meeting: Meeting, by, data: dict) -> SolicitedOpinion:
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    opinion = SolicitedOpinion(meeting=meeting, **data)
+    opinion.full_clean()
+    _check_members(meeting, {"addressed_to": opinion.addressed_to})
+    opinion.save()
+    _log(meeting, by, _("Solicited opinion recorded from %(source)s") % {"source": opinion.source})
+    return opinion
+
+
+@transaction.atomic
+def talk_create(*, meeting: Meeting, by, data: dict) -> HeartToHeartTalk:
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    talk = HeartToHeartTalk(meeting=meeting, **data)
+    if talk.member_a_id and talk.member_a_id == talk.member_b_id:
+        raise ValidationError({"member_b": _("A heart-to-heart talk is between two different members.")})
+    talk.full_clean()
+    _check_members(meeting, {"member_a": talk.member_a, "member_b": talk.member_b})
+    talk.save()
+    _log(meeting, by, _("Heart-to-heart talk recorded: %(a)s and %(b)s") % {"a": talk.member_a, "b": talk.member_b})
+    return talk
+
+
+@transaction.atomic
+def preparation_record_delete(*, record, by) -> None:
+    """Remove a study session, a solicited opinion or a talk."""
+    meeting = record.meeting
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    label = f"{record._meta.verbose_name}: {record}"
+    record.delete()
+    _log(meeting, by, _("Removed %(what)s") % {"what": label})
+
+
+# --- in the meeting --------------------------------------------------------------------
+
+
+@transaction.atomic
+def criticism_create(*, meeting: Meeting, by, data: dict) -> CriticismRecord:
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    record = CriticismRecord(meeting=meeting, order=_next_order(meeting.criticisms.all()), **data)
+    if record.to_member_id and record.to_member_id == record.from_member_id:
+        record.to_member = None  # criticism of oneself is self-criticism
+    if record.agenda_item_id and record.agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
+    record.full_clean()
+    _check_members(meeting, {"from_member": record.from_member, "to_member": record.to_member})
+    record.save()
+    if record.is_self_criticism:
+        what = _("Self-criticism recorded: %(from)s") % {"from": record.from_member}
+    else:
+        what = _("Criticism recorded: %(from)s to %(to)s") % {"from": record.from_member, "to": record.to_member}
+    _log(meeting, by, what)
+    return record
+
+
+@transaction.atomic
+def criticism_delete(*, record: CriticismRecord, by) -> None:
+    meeting = record.meeting
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    who = record.from_member
+    record.delete()
+    _log(meeting, by, _("Criticism record of %(from)s removed") % {"from": who})
+
+
+@transaction.atomic
+def speech_save(*, meeting: Meeting, by, data: dict, key_points: list[str], speech: Speech | None = None) -> Speech:
+    """Create or edit a speech with its ordered key points (replaced as a whole)."""
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    errors = {}
+    texts = [(t or "").strip() for t in key_points]
+    empty = [str(i) for i, t in enumerate(texts, start=1) if not t]
+    if empty:
+        errors["__all__"] = [_("Key point %(numbers)s has no text.") % {"numbers": ", ".join(empty)}]
+    creating = speech is None
+    if creating:
+        speech = Speech(meeting=meeting, order=_next_order(meeting.speeches.all()))
+    for field, value in data.items():
+        setattr(speech, field, value)
+    if speech.agenda_item_id and speech.agenda_item.meeting_id != meeting.pk:
+        errors["agenda_item"] = [_("Choose an item of this meeting's agenda.")]
+    if not speech.speaker_id and not speech.speaker_name.strip():
+        errors["speaker"] = [_("Name the speaker: a member, or a name for someone who is not a member.")]
+    if speech.kind == Speech.Kind.CONCLUDING:
+        others = meeting.speeches.filter(kind=Speech.Kind.CONCLUDING)
+        if speech.pk:
+            others = others.exclude(pk=speech.pk)
+        if others.exists():
+            errors["kind"] = [_("This meeting already has a concluding speech.")]
+    try:
+        speech.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    _check_members(meeting, {"speaker": speech.speaker})
+    speech.save()
+    speech.key_points.all().delete()
+    KeyPoint.objects.bulk_create([KeyPoint(speech=speech, order=i, text=text) for i, text in enumerate(texts, start=1)])
+    message = (
+        _("Speech recorded: %(speech)s, %(n)s key points")
+        if creating
+        else _("Speech edited: %(speech)s, %(n)s key points")
+    )
+    _log(meeting, by, message % {"speech": speech, "n": len(texts)})
+    return speech
+
+
+@transaction.atomic
+def speech_delete(*, speech: Speech, by) -> None:
+    meeting = speech.meeting
+    _require_manager(meeting, by)
+    _require_open(meeting)
+    label = str(speech)
+    speech.delete()
+    _log(meeting, by, _("Speech removed: %(speech)s") % {"speech": label})

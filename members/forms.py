@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_IMPORT_SIZE = 2 * 1024 * 1024
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_("First row: name, gender, posts, role. One member per row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > MAX_IMPORT_SIZE:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload

@@ -1,0 +1,42 @@
+"""/dashboard/: what is waiting for me, each a link."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import InspectionMaterial
+from tests.factories import AttendanceFactory, MaterialFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_secretary_sees_meetings_in_preparation_materials_to_review_and_meetings_to_close(
+    client, org, other_org, secretary, member_user
+):
+    preparing = MeetingFactory(organisation=org, title="Meeting in preparation", status="preparing")
+    held = MeetingFactory(organisation=org, title="Meeting to close", status="held")
+    MeetingFactory(organisation=other_org, title="Another group's meeting", status="preparing")
+    material = MaterialFactory(
+        meeting=held, author=member_user.member, status=InspectionMaterial.Status.SUBMITTED, title="Chen's material"
+    )
+    client.force_login(secretary)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{preparing.get_absolute_url()}"' in body
+    assert f'href="{held.get_absolute_url()}"' in body
+    assert f'href="{material.get_absolute_url()}"' in body
+    assert "Another group&#x27;s meeting" not in body
+    assert "Meetings held, waiting to be closed" in body
+
+
+def test_a_member_sees_the_meetings_they_will_attend(client, org, member_user):
+    upcoming = MeetingFactory(
+        organisation=org, title="Next meeting", held_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    AttendanceFactory(meeting=upcoming, member=member_user.member)
+    client.force_login(member_user)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "My upcoming meetings" in body
+    assert f'href="{upcoming.get_absolute_url()}"' in body
+    assert "Meetings being prepared" not in body

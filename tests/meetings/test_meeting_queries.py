@@ -1,0 +1,68 @@
+"""The meeting list and the meeting record run a constant number of SQL queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import AttendanceFactory, MeetingFactory
+
+from .meeting_helpers import filled_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+@pytest.mark.parametrize("n", [5, 60])
+def test_the_record_page_runs_a_constant_number_of_queries(client, org, secretary, n, django_assert_max_num_queries):
+    meeting, _members = filled_meeting(org, n)
+    client.force_login(secretary)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert f"{n} should attend" in response.content.decode()
+    assert response.content.decode().count('class="key-point"') == n + 3 * (n // 3)
+
+
+def test_the_record_page_with_200_attendees_costs_what_it_costs_with_5(client, org, other_org, secretary):
+    small, _ = filled_meeting(org, 5)
+    large, _ = filled_meeting(org, 200)
+    client.force_login(secretary)
+    few, _ = _count(client, reverse("meetings:detail", args=[small.pk]))
+    many, response = _count(client, reverse("meetings:detail", args=[large.pk]))
+    assert few == many
+    body = response.content.decode()
+    assert "200 should attend, 160 present" in body
+    assert "200 opinions solicited" in body and "200 talks held" in body
+    few_print, _ = _count(client, reverse("meetings:print", args=[small.pk]))
+    many_print, _ = _count(client, reverse("meetings:print", args=[large.pk]))
+    assert few_print == many_print
+
+
+@pytest.mark.parametrize("n", [5, 60])
+def test_the_meeting_list_runs_a_constant_number_of_queries(client, org, secretary, n, django_assert_max_num_queries):
+    for i in range(n):
+        meeting = MeetingFactory(organisation=org, year=2000 + i % 20)
+        AttendanceFactory(meeting=meeting)
+    client.force_login(secretary)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("meetings:list"))
+    assert len(response.context["meetings"]) == min(n, 25)
+
+
+def test_the_meeting_list_costs_the_same_for_a_member_with_5_or_60_meetings(client, org, member_user):
+    client.force_login(member_user)
+    counts = []
+    for n in (5, 55):  # 5 meetings, then 60
+        for _ in range(n):
+            AttendanceFactory(meeting=MeetingFactory(organisation=org), member=member_user.member)
+        queries, response = _count(client, reverse("meetings:list"))
+        counts.append(queries)
+    assert counts[0] == counts[1]
+    assert response.context["page_obj"].paginator.count == 60
