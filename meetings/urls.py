@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,5 +7,5 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
-    path("materials/<int:pk>/", views.material_detail, name="material_detail"),
+    path("", include("meetings.material_urls")),
 ]

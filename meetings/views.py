@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from .models import InspectionMaterial, Meeting
+from .models import Meeting
 
 
 @login_required
@@ -18,11 +18,3 @@ def meeting_detail(request, pk):
         Meeting.objects.visible_to(request.user).select_related("organisation", "presider", "previous_meeting"), pk=pk
     )
     return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
-
-
-@login_required
-def material_detail(request, pk):
-    material = get_object_or_404(
-        InspectionMaterial.objects.visible_to(request.user).select_related("meeting", "author"), pk=pk
-    )
-    return render(request, "meetings/material_detail.html", {"material": material})
