@@ -75,6 +75,7 @@ def export_meeting_materials(meeting, materials) -> bytes:
     document = Document()
     style = document.styles["Normal"]
     style.font.size = Pt(12)
+    style.font.name = "Times New Roman"  # creates the run fonts element, which then gets the CJK font
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
 
     # Cover page

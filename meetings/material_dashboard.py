@@ -29,7 +29,7 @@ def dashboard_sections(user) -> list[dict]:
     )
     materials = list(
         InspectionMaterial.objects.filter(author=member)
-        .select_related("meeting")
+        .select_related("meeting", "author")
         .order_by("-meeting__year", "-meeting__held_on", "-on_behalf_of_group")[:LIMIT]
     )
     with_material = {m.meeting_id for m in materials}
