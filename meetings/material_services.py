@@ -125,8 +125,9 @@ def material_as_text(obj) -> str:
         parts.append(f"# {obj.title}")
     parts.append("## " + _("Problems found"))
     for section in obj.problem_sections or []:
-        parts.append(f"### {section.get('aspect', '')}")
-        parts.append((section.get("text") or "").strip())
+        if (section.get("text") or "").strip():
+            parts.append(f"### {section.get('aspect', '')}")
+            parts.append(section["text"].strip())
     if obj.problems.strip():
         parts.append("### " + _("Other problems"))
         parts.append(obj.problems.strip())
@@ -134,7 +135,7 @@ def material_as_text(obj) -> str:
     parts.append(obj.causes.strip())
     parts.append("## " + _("Rectification measures"))
     parts.append(obj.measures.strip())
-    return "\n\n".join(parts)
+    return "\n".join(parts)
 
 
 # ----------------------------------------------------------------------------- errors

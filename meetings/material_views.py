@@ -46,9 +46,11 @@ def _rendered_sections(obj) -> dict:
 
 def diff_table(a_text: str, b_text: str, a_label: str, b_label: str) -> str:
     """A side-by-side HTML diff; difflib escapes the text, the labels are escaped here."""
-    table = difflib.HtmlDiff(wrapcolumn=60).make_table(
+    table = difflib.HtmlDiff().make_table(
         a_text.splitlines(), b_text.splitlines(), escape(a_label), escape(b_label), context=False
     )
+    # Lines wrap in the browser (white-space: pre-wrap), so long Chinese paragraphs stay readable.
+    table = table.replace("&nbsp;", " ").replace(' nowrap="nowrap"', "")
     return mark_safe(table.replace('<table class="diff"', '<table class="diff table table-sm"'))  # noqa: S308
 
 

@@ -14,7 +14,9 @@ from ..factories import AttendanceFactory
 ASPECTS = ["Learning the innovative theory", "Serving the people", "Style of work"]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 64
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 64
+)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run"
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
@@ -66,8 +68,8 @@ def _private_media(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-@pytest.fixture
-def attended(meeting, member_user, other_member_user, secretary):
+@pytest.fixture(name="attended")
+def attended_fixture(meeting, member_user, other_member_user, secretary):
     """The meeting, with aspects, attended by the member and a colleague of the same organisation."""
     meeting.aspects = "\n".join(ASPECTS)
     meeting.presider = secretary.member

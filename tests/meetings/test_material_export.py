@@ -11,7 +11,7 @@ from meetings.material_dashboard import dashboard_sections
 from meetings.models import InspectionMaterial, Meeting
 
 from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
-from .materials_support import _private_media, attended  # noqa: F401 (fixtures)
+from .materials_support import _private_media, attended_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 Status = InspectionMaterial.Status

@@ -15,7 +15,7 @@ from .materials_support import (  # noqa: F401 (fixtures)
     PDF,
     SAMPLE_DOCX,
     _private_media,
-    attended,
+    attended_fixture,
     make_docx,
     upload,
 )

@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 
 from meetings.uploads import DOCX, JPEG, PDF, PNG, validate_upload
 
-from .materials_support import EXE, HTML, JPEG as JPEG_BYTES, PDF as PDF_BYTES, PNG as PNG_BYTES, SVG  # noqa: I001
-from .materials_support import make_docx, upload, zip_without_document
+from . import materials_support as samples
+from .materials_support import EXE, HTML, SVG, make_docx, upload, zip_without_document
+
+JPEG_BYTES, PDF_BYTES, PNG_BYTES = samples.JPEG, samples.PDF, samples.PNG
 
 
 @pytest.mark.parametrize(
