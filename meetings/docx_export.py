@@ -19,6 +19,12 @@ _LIST_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _INLINE = re.compile(r"(\*\*|__|\*|_|`)")
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator",
+)  # fmt: skip
 
 
 def _plain(text: str) -> str:
@@ -50,7 +56,13 @@ def _add_toc(document, entries: list[str]) -> None:
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
-    settings.append(update)
+    # The schema fixes the order of settings: updateFields comes right before these.
+    after = {qn(f"w:{name}") for name in _SETTINGS_AFTER_UPDATE_FIELDS}
+    successor = next((child for child in settings if child.tag in after), None)
+    if successor is not None:
+        successor.addprevious(update)
+    else:
+        settings.append(update)
 
 
 def _add_markdown(document, text: str) -> None:

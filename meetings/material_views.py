@@ -141,11 +141,15 @@ def material_detail(request, pk):
     revisions = list(material.revisions.select_related("submitted_by")) if services.can_see_revisions(
         request.user, material
     ) else []  # fmt: skip
+    history = []
+    if revisions or services.is_author(request.user, material):
+        history = list(material.history.select_related("history_user").order_by("-history_date")[:30])
     context = {
         "material": material,
         "text": _rendered_sections(material),
         "attachments": list(material.attachments.all()),
         "revisions": revisions,
+        "history": history,
         "is_author": services.is_author(request.user, material),
         "can_edit": services.can_edit_material(request.user, material),
         "can_review": can_review and material.status == Status.SUBMITTED,

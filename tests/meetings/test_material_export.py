@@ -43,6 +43,8 @@ def test_export_binds_the_approved_materials_with_cover_and_contents(client, att
     assert "Comparison-inspection materials" in full
     assert "Contents" in texts
     assert 'TOC \\o "1-2"' in document.element.xml  # a real table-of-contents field
+    settings = [child.tag.split("}")[1] for child in document.settings.element]
+    assert settings.index("updateFields") == settings.index("compat") - 1  # where the schema wants it
     assert "Not approved yet" not in full
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[1:] == ["Material of the group — Secretary", "Material of the member — Member"]

@@ -314,6 +314,17 @@ def test_author_sees_the_comments_beside_the_text(author, draft, member_user, se
     assert "Revise" in detail
 
 
+def test_history_is_shown_to_author_and_reviewer(client, draft, member_user, secretary, other_member_user):
+    submit(draft, member_user)
+    services.material_approve(material=draft, by=secretary)
+    client.force_login(secretary)
+    html = client.get(draft.get_absolute_url()).content.decode()
+    history = html.split('class="mb-3 material-history"')[1].split("</details>")[0]
+    assert "submitted (revision 1)" in history and "approved" in history and "started" in history
+    client.force_login(other_member_user)  # an attendee reads the approved text, not its history
+    assert "material-history" not in client.get(draft.get_absolute_url()).content.decode()
+
+
 def test_return_without_comments_shows_the_message(client, draft, member_user, secretary):
     submit(draft, member_user)
     client.force_login(secretary)
