@@ -6,6 +6,7 @@ history (simple_history, with a reason) and queues notifications (on commit).
 """
 
 import re
+import zipfile
 from dataclasses import dataclass
 
 import mammoth
@@ -384,6 +385,7 @@ def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialT
     current = _lock(material)
     if current.status not in EDITABLE:
         raise ValidationError(_("A document can be imported only while the material is a draft or returned."))
+    _check_unpacked_size(file)
     try:
         file.seek(0)
         markdown_text = mammoth.convert_to_markdown(file).value
@@ -399,6 +401,22 @@ def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialT
 
 
 # ----------------------------------------------------------------------------- Word import
+
+MAX_UNPACKED_IMPORT = 50 * 1024 * 1024
+
+
+def _check_unpacked_size(file) -> None:
+    """A small .docx can unpack to gigabytes (a zip bomb): refuse to read one whose parts are too large."""
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    file.seek(0)
+    if unpacked > MAX_UNPACKED_IMPORT:
+        raise ValidationError(
+            _("The Word document %(name)s is too large to import; attach it instead.")
+            % {"name": getattr(file, "name", "")}
+        )
+
 
 _ESCAPED = re.compile(r"\\([.()!\[\]#+-])")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")

@@ -343,6 +343,13 @@ def test_import_refuses_what_is_not_a_word_document(draft, member_user):
     assert draft.attachments.count() == 0
 
 
+def test_import_refuses_a_document_that_unpacks_too_large(draft, member_user, monkeypatch):
+    monkeypatch.setattr(services, "MAX_UNPACKED_IMPORT", 1000)
+    with pytest.raises(ValidationError, match="too large to import"):
+        services.material_import_docx(material=draft, by=member_user, file=upload("big.docx", make_docx(SAMPLE_DOCX)))
+    assert draft.attachments.count() == 0
+
+
 def test_split_imported_recognises_chinese_headings():
     text = services.split_imported(
         "一、存在的问题\n\n（一）为民服务\n\n调研不够深入。\n\n二、原因分析\n\n党性锻炼有所放松。\n\n三、整改措施\n\n每月到基层调研。",
