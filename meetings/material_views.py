@@ -144,9 +144,14 @@ def material_detail(request, pk):
     history = []
     if revisions or services.is_author(request.user, material):
         history = list(material.history.select_related("history_user").order_by("-history_date")[:30])
+    # A returned material is being revised: until it is resubmitted, others read what was submitted.
+    shown_revision = None
+    if material.status == Status.RETURNED and revisions and not services.is_author(request.user, material):
+        shown_revision = revisions[-1]
     context = {
         "material": material,
-        "text": _rendered_sections(material),
+        "text": _rendered_sections(shown_revision or material),
+        "shown_revision": shown_revision,
         "attachments": list(material.attachments.all()),
         "revisions": revisions,
         "history": history,

@@ -325,6 +325,21 @@ def test_history_is_shown_to_author_and_reviewer(client, draft, member_user, sec
     assert "material-history" not in client.get(draft.get_absolute_url()).content.decode()
 
 
+def test_while_the_author_revises_the_secretary_reads_the_submitted_text(client, author, draft, member_user,
+                                                                         secretary):  # fmt: skip
+    submit(draft, member_user, causes="Submitted causes.")
+    services.material_return(material=draft, by=secretary, comments="Deeper.")
+    draft.refresh_from_db()
+    data = form_data(draft, causes="Half-written new causes.")
+    author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    assert "Half-written new causes." in author.get(draft.get_absolute_url()).content.decode()
+    client.force_login(secretary)
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert "Submitted causes." in html
+    assert "Half-written new causes." not in html
+    assert "Shown: revision 1" in html
+
+
 def test_return_without_comments_shows_the_message(client, draft, member_user, secretary):
     submit(draft, member_user)
     client.force_login(secretary)
@@ -392,3 +407,24 @@ def test_uploaded_files_are_not_under_a_public_url(settings):
 
     with pytest.raises(Resolver404):
         resolve(settings.MEDIA_URL + "materials/1/1/x.pdf")
+
+
+def test_a_colleague_of_the_same_meeting_on_every_page(client, draft, member_user, other_member_user):
+    """The role the shared URL table has no column for: another attendee of the same meeting."""
+    attachment = services.material_attach(material=draft, by=member_user, file=upload("scan.pdf", PDF))
+    submit(draft, member_user)
+    client.force_login(other_member_user)
+    material_pages = ["material_detail", "material_edit", "material_diff"]
+    statuses = {name: client.get(reverse(f"meetings:{name}", args=[draft.pk])).status_code for name in material_pages}
+    statuses["material_attachment"] = client.get(
+        reverse("meetings:material_attachment", args=[attachment.pk])
+    ).status_code
+    statuses["material_review"] = client.post(
+        reverse("meetings:material_review", args=[draft.pk]), {"action": "approve"}
+    ).status_code
+    for name in ["meeting_materials", "material_start", "material_export"]:
+        statuses[name] = client.get(reverse(f"meetings:{name}", args=[draft.meeting_id])).status_code
+    assert statuses == {
+        "material_detail": 404, "material_edit": 404, "material_diff": 404, "material_attachment": 404,
+        "material_review": 404, "meeting_materials": 200, "material_start": 200, "material_export": 404,
+    }  # fmt: skip
