@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from members import views as member_views
 
@@ -34,5 +34,5 @@ urlpatterns = [
     path("<int:pk>/speeches/new/", views.speech_create, name="speech_create"),
     path("<int:pk>/speeches/<int:speech_pk>/", views.speech_edit, name="speech_edit"),
     path("<int:pk>/speeches/<int:speech_pk>/delete/", views.speech_delete, name="speech_delete"),
-    path("materials/<int:pk>/", views.material_detail, name="material_detail"),
+    path("", include("meetings.material_urls")),
 ]

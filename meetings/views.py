@@ -39,7 +39,6 @@ from .models import (
     Attendance,
     CriticismRecord,
     HeartToHeartTalk,
-    InspectionMaterial,
     KeyPoint,
     Meeting,
     PreparationActivity,
@@ -648,11 +647,3 @@ def calendar_feed(request, token):
         raise Http404
     meetings = ical.upcoming_meetings(user)
     return _ics_response(ical.calendar_bytes(meetings, _("My meetings")), "my-meetings.ics")
-
-
-@login_required
-def material_detail(request, pk):
-    material = get_object_or_404(
-        InspectionMaterial.objects.visible_to(request.user).select_related("meeting", "author"), pk=pk
-    )
-    return render(request, "meetings/material_detail.html", {"material": material})

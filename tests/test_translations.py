@@ -49,7 +49,7 @@ def test_compiled_catalogue_is_current():
     """The committed .mo says what the .po says (run `make messages` after editing the .po)."""
     stale = []
     with translation.override("zh-hans"):
-        for flags, msgid, strs in _entries(PO.read_text(encoding="utf-8")):
+        for _flags, msgid, strs in _entries(PO.read_text(encoding="utf-8")):
             if len(strs) == 1 and "\\" not in msgid and translation.gettext(msgid) != strs[0]:
                 stale.append(msgid)
     assert stale == []

@@ -1,16 +1,56 @@
-"""URL × role table for the materials feature (see foundation.py for the format)."""
+"""URL × role table for the materials feature (see foundation.py for the format).
+
+In the shared fixture the material is *submitted* by "member", an attendee of the meeting of
+"secretary"'s organisation; "other_member" and "other_secretary" belong to another organisation.
+"""
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+ATTACHMENT_NAME = "materials/url-auth/evidence.pdf"
+
+
+def _attachment(o):
+    from meetings.models import MaterialAttachment
+
+    if not default_storage.exists(ATTACHMENT_NAME):
+        default_storage.save(ATTACHMENT_NAME, ContentFile(PDF_BYTES))
+    return MaterialAttachment.objects.create(
+        material=o["material"],
+        file=ATTACHMENT_NAME,
+        original_name="evidence.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+    )
+
+
+def _expect(member, secretary, superuser, others=404):
+    return {
+        "anonymous": "login",
+        "member": member,
+        "other_member": others,
+        "secretary": secretary,
+        "other_secretary": others,
+        "publisher": others,
+        "superuser": superuser,
+    }
+
+
+MATERIAL = {"kwargs": lambda o: {"pk": o["material"].pk}}
+MEETING = {"kwargs": lambda o: {"meeting_pk": o["meeting"].pk}}
 
 TABLE = {
-    "meetings:material_detail": {
-        "kwargs": lambda o: {"pk": o["material"].pk},
-        "expect": {
-            "anonymous": "login",
-            "member": 200,
-            "other_member": 404,
-            "secretary": 200,
-            "other_secretary": 404,
-            "publisher": 404,
-            "superuser": 200,
-        },
-    },
+    "meetings:material_detail": {**MATERIAL, "expect": _expect(200, 200, 200)},
+    # The author's submitted material is locked: the editor redirects to it; others may not edit (403 when visible).
+    "meetings:material_edit": {**MATERIAL, "expect": _expect(302, 403, 403)},
+    # POST only (return / approve).
+    "meetings:material_review": {**MATERIAL, "expect": _expect(405, 405, 405, others=405)},
+    "meetings:material_diff": {**MATERIAL, "expect": _expect(200, 200, 200)},
+    "meetings:material_attachment": {"kwargs": lambda o: {"pk": _attachment(o).pk}, "expect": _expect(200, 200, 200)},
+    "meetings:meeting_materials": {**MEETING, "expect": _expect(200, 200, 200)},
+    # Only attendees write materials; the member already has one, so GET leads to it.
+    "meetings:material_start": {**MEETING, "expect": _expect(302, 404, 404)},
+    # Secretaries export; nothing is approved in the fixture, so they are sent back with a message.
+    "meetings:material_export": {**MEETING, "expect": _expect(404, 302, 302)},
 }

@@ -1,0 +1,109 @@
+"""The archive export (.docx) and the member's dashboard sections."""
+
+import io
+
+import docx
+import pytest
+from django.urls import reverse
+
+from meetings import material_services as services
+from meetings.material_dashboard import dashboard_sections
+from meetings.models import InspectionMaterial, Meeting
+
+from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
+from .materials_support import _private_media, attended_fixture  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+Status = InspectionMaterial.Status
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _approved(meeting, author, **kwargs):
+    return MaterialFactory(meeting=meeting, author=author, status=Status.APPROVED, **kwargs)
+
+
+def test_export_binds_the_approved_materials_with_cover_and_contents(client, attended, secretary, member_user):
+    _approved(
+        attended, member_user.member, title="Material of the member",
+        problem_sections=[{"aspect": "Serving the people", "text": "- Research was **hurried**."}],
+        causes="Relaxed study.", measures="1. Go to the grassroots.",
+    )  # fmt: skip
+    _approved(attended, secretary.member, title="Material of the group", on_behalf_of_group=True)
+    MaterialFactory(meeting=attended, status=Status.SUBMITTED, title="Not approved yet")
+    client.force_login(secretary)
+    response = client.get(reverse("meetings:material_export", args=[attended.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX_TYPE
+    assert response["Content-Disposition"].startswith("attachment;")
+
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    full = "\n".join(texts)
+    assert str(attended) in texts[:10]  # the cover page
+    assert "Comparison-inspection materials" in full
+    assert "Contents" in texts
+    assert 'TOC \\o "1-2"' in document.element.xml  # a real table-of-contents field
+    settings = [child.tag.split("}")[1] for child in document.settings.element]
+    assert settings.index("updateFields") == settings.index("compat") - 1  # where the schema wants it
+    assert "Not approved yet" not in full
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[1:] == ["Material of the group — Secretary", "Material of the member — Member"]
+    assert "Research was hurried." in texts  # Markdown marks are not carried into Word
+    assert "Go to the grassroots." in texts
+
+
+def test_export_without_approved_materials_explains(client, attended, secretary):
+    client.force_login(secretary)
+    response = client.get(reverse("meetings:material_export", args=[attended.pk]), follow=True)
+    assert "nothing to export" in response.content.decode()
+
+
+def test_export_is_for_the_meetings_secretaries_only(client, attended, member_user, other_secretary):
+    _approved(attended, member_user.member)
+    for user in (member_user, other_secretary):
+        client.force_login(user)
+        assert client.get(reverse("meetings:material_export", args=[attended.pk])).status_code == 404
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+
+def test_dashboard_sections_of_a_member(attended, member_user, secretary):
+    draft = services.material_start(meeting=attended, by=member_user)
+    old = MeetingFactory(organisation=attended.organisation, year=2021, status=Meeting.Status.CLOSED)
+    AttendanceFactory(meeting=old, member=member_user.member)
+    returned = MaterialFactory(
+        meeting=old, author=member_user.member, status=Status.RETURNED, review_comments="Please name the causes."
+    )
+    sections = {s["title"]: s for s in dashboard_sections(member_user)}
+    upcoming = sections["My upcoming meetings"]["items"]
+    assert [i["label"] for i in upcoming] == [str(attended)]  # the closed one is not upcoming
+    assert upcoming[0]["url"] == reverse("meetings:meeting_materials", args=[attended.pk])
+    assert "material started" in upcoming[0]["meta"]
+    mine = {i["url"]: i["meta"] for i in sections["My comparison-inspection materials"]["items"]}
+    assert mine == {draft.get_absolute_url(): "draft", returned.get_absolute_url(): "returned"}
+    comments = sections["Review comments waiting for me"]["items"]
+    assert [c["url"] for c in comments] == [reverse("meetings:material_edit", args=[returned.pk])]
+    assert comments[0]["meta"] == "Please name the causes."
+
+
+def test_dashboard_page_shows_the_member_sections(client, attended, member_user):
+    client.force_login(member_user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "My upcoming meetings" in html
+    assert "material not started" in html
+
+
+def test_no_member_sections_for_a_user_without_member_record(publisher):
+    assert dashboard_sections(publisher) == []
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_dashboard_constant_queries(member_user, org, django_assert_max_num_queries, n):
+    for year in range(n):
+        meeting = MeetingFactory(organisation=org, year=1990 + year)
+        AttendanceFactory(meeting=meeting, member=member_user.member)
+        MaterialFactory(meeting=meeting, author=member_user.member, status=Status.RETURNED, review_comments="x")
+    with django_assert_max_num_queries(4):
+        sections = dashboard_sections(member_user)
+    assert len(sections[1]["items"]) == min(n, 20)
