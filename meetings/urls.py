@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("materials/<int:pk>/", views.material_detail, name="material_detail"),
+    path("", include("meetings.notice_urls")),
 ]
