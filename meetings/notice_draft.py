@@ -36,6 +36,7 @@ class Draft:
     source_organ: str
     dateline: datetime.date
     body: str
+    publish_at: datetime.datetime | None = None  # not yet: lets the public article template show a draft
 
 
 @dataclasses.dataclass
@@ -104,7 +105,7 @@ def gather(meeting: Meeting) -> Facts:
         or materials.filter(on_behalf_of_group=False).exists()
         or meeting.criticisms.exists(),
         supervision=[(s.display_speaker, s.summary.strip()) for s in speeches if s.kind == Speech.Kind.SUPERVISION],
-        concluding_speaker=(concluding.display_speaker or presider) if concluding else "",
+        concluding_speaker=(concluding.display_speaker or presider or _("the presider")) if concluding else "",
         concluding_summary=concluding.summary.strip() if concluding else "",
         key_points=[p.text.strip() for p in concluding.key_points.all()] if concluding else [],
     )

@@ -140,15 +140,16 @@ def notice_edit(request, pk):
             )
         except services.NoticeConflict as exc:
             current = exc.current
+            theirs = {"version": current.version, "title": current.title, "body": current.body}
+            diff = _diff(current.body, data["body"], _("their text"), _("your text"))
             mine = form.data.copy()
             mine["version"] = str(current.version)  # the next save knowingly replaces theirs
-            form = NoticeForm(mine, instance=current)
+            form = NoticeForm(mine, instance=Notice.objects.get(pk=current.pk))
             form.is_valid()
-            diff = _diff(current.body, data["body"], _("their text"), _("your text"))
             return render(
                 request,
                 "meetings/notices/notice_edit.html",
-                _edit_context(request, current, form, conflict=current, conflict_message=exc.messages[0], diff=diff),
+                _edit_context(request, current, form, conflict=theirs, conflict_message=exc.messages[0], diff=diff),
                 status=409,
             )
         except ValidationError as exc:
