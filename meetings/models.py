@@ -601,6 +601,8 @@ class Notice(models.Model):
             models.Index(fields=["status", "-publish_at"], name="notice_status_publish_idx"),
             # The public page cache's generation token reads MAX(updated_at) every few seconds.
             models.Index(fields=["updated_at"], name="notice_updated_idx"),
+            # Newest first: lists, the feed, and search's "newest matches" walk this index.
+            models.Index(fields=["-publish_at", "-id"], name="notice_publish_desc_idx"),
             # Search finds the few notices whose vector is not computed yet through this.
             models.Index(fields=["id"], condition=Q(search_vector__isnull=True), name="notice_vector_missing_idx"),
         ]

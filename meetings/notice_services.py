@@ -18,6 +18,7 @@ import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
@@ -253,6 +254,8 @@ def notice_image_add(*, notice: Notice, by, upload, caption: str = "") -> Notice
 
 def notice_saved_elsewhere(notice: Notice):
     """For writes that do not come through these services (the admin): keep the search
-    vector and the public pages current."""
+    vector and the public pages current, and bump the version so an editor who opened
+    the notice before gets the conflict page instead of overwriting the change."""
+    Notice.objects.filter(pk=notice.pk).update(version=F("version") + 1)
     search.update_search_vectors(Notice.objects.filter(pk=notice.pk))
     transaction.on_commit(cache.bump_generation)

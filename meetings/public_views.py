@@ -160,9 +160,11 @@ def search(request):
     raw = request.GET.get("q") or ""
     q = " ".join(raw.split())[: notice_search.MAX_QUERY_CHARS]
     terms = notice_search.query_terms(q) if q else []
-    results = notice_search.search_notices(q, _published()) if terms else []
-    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
-    for notice in page.object_list:
+    ids = notice_search.search_notices(q, _published()) if terms else []
+    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+    rows = _published().select_related("organisation").defer("search_vector").in_bulk(list(page.object_list))
+    results = [rows[pk] for pk in page.object_list if pk in rows]
+    for notice in results:
         notice.snippet = notice_search.highlight(notice.body, terms + [q])
         notice.title_html = notice_search.mark_terms(notice.title, terms + [q])
     return _render(
@@ -172,9 +174,9 @@ def search(request):
             "q": q,
             "terms": terms,
             "page_obj": page,
-            "results": page.object_list,
-            "total": len(results),
-            "capped": len(results) >= notice_search.CANDIDATES,
+            "results": results,
+            "total": len(ids),
+            "capped": len(ids) >= notice_search.CANDIDATES,
             "query_string": urlencode({"q": q}) if q else "",
         },
     )
