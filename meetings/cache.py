@@ -55,7 +55,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache as shared_cache
-from django.db.models import Max, Min, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -86,13 +86,15 @@ class PageCache:
         from .models import Notice
 
         now = timezone.now()
-        agg = Notice.objects.aggregate(
-            last=Max("updated_at"),
-            next=Min(
-                "publish_at",
-                filter=Q(status__in=[Notice.Status.PUBLISHED, Notice.Status.SCHEDULED], publish_at__gt=now),
-            ),
+        # Two small index lookups (a MIN/MAX with FILTER would scan the whole table).
+        last = Notice.objects.aggregate(last=Max("updated_at"))["last"]
+        upcoming = (
+            Notice.objects.filter(status=Notice.Status.SCHEDULED, publish_at__gt=now)
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
         )
+        agg = {"last": last, "next": upcoming}
         counter = shared_cache.get(GENERATION_KEY, 0)
         next_ts = agg["next"].timestamp() if agg["next"] else None
         raw = f"{agg['last'].isoformat() if agg['last'] else '-'}|{counter}|{next_ts}"

@@ -29,6 +29,7 @@ from .markdown import render_markdown
 from .models import Notice, NoticeImage
 
 PER_PAGE = 20
+SEARCH_PER_PAGE = 10
 LIST_FIELDS = ("id", "title", "slug", "dateline", "publish_at", "created_at", "source_organ", "organisation")
 
 
@@ -161,7 +162,7 @@ def search(request):
     q = " ".join(raw.split())[: notice_search.MAX_QUERY_CHARS]
     terms = notice_search.query_terms(q) if q else []
     ids = notice_search.search_notices(q, _published()) if terms else []
-    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(ids, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     rows = _published().select_related("organisation").defer("search_vector").in_bulk(list(page.object_list))
     results = [rows[pk] for pk in page.object_list if pk in rows]
     for notice in results:
