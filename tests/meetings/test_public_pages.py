@@ -248,3 +248,19 @@ def test_language_is_part_of_the_cache_key(client):
 def test_bench_view_is_not_routed_without_bench_flag(client):
     assert client.get("/bench/hello/").status_code == 404
     assert reverse("notices:home") == "/"
+
+
+def test_fast_csrf_token_is_accepted_like_djangos(rf):
+    from django.middleware.csrf import _check_token_format, _does_token_match
+
+    request = rf.get("/")
+    token = page_cache_module.fast_csrf_token(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    _check_token_format(token)
+    _check_token_format(secret)
+    assert _does_token_match(token, secret)
+    again = page_cache_module.fast_csrf_token(request)
+    assert again != token and _does_token_match(again, secret)  # masked anew each time
+    chars = page_cache_module._random_csrf_chars(10000)
+    assert len(set(chars)) == 62
