@@ -82,6 +82,8 @@ class PageCache:
         self._token: str | None = None
         self._next_publish: float | None = None  # epoch seconds
         self._checked_at = 0.0
+        self._interval = 0.0  # settings, re-read with the token (LazySettings lookups are not free)
+        self._max_age = 600
 
     # -- the generation token -------------------------------------------------
     def _read_token(self) -> tuple[str, float | None]:
@@ -106,9 +108,10 @@ class PageCache:
         """The current generation token, re-read at most every check interval or when a
         scheduled publication falls due."""
         now = _now()
-        interval = _setting("PUBLIC_CACHE_CHECK_SECONDS", 2.0)
         due = self._next_publish is not None and now >= self._next_publish
-        if self._token is None or due or now - self._checked_at >= interval:
+        if self._token is None or due or now - self._checked_at >= self._interval:
+            self._interval = _setting("PUBLIC_CACHE_CHECK_SECONDS", 2.0)
+            self._max_age = _setting("PUBLIC_CACHE_MAX_AGE", 600)
             token, next_ts = self._read_token()
             with self._lock:
                 if token != self._token:
@@ -126,11 +129,10 @@ class PageCache:
     # -- pages --------------------------------------------------------------
     def get(self, key: str):
         token = self.token()
-        max_age = _setting("PUBLIC_CACHE_MAX_AGE", 600)
         with self._lock:
             entry = self._pages.get(key)
             if entry is not None:
-                if _now() - entry[3] < max_age:
+                if _now() - entry[3] < self._max_age:
                     self._pages.move_to_end(key)
                     return entry
                 del self._pages[key]
@@ -200,6 +202,8 @@ _CSRF_INDEX = {c: i for i, c in enumerate(_CHARS)}
 _UNBIASED_BELOW = 256 - 256 % _N  # bytes below this map uniformly onto the 62 characters
 _TO_CHAR = bytes(ord(_CHARS[b % _N]) for b in range(256))
 _BIASED = bytes(range(_UNBIASED_BELOW, 256))
+# Django's masking adds the mask to the secret character by character, modulo 62.
+_ADD = {(a, b): _CHARS[(_CSRF_INDEX[a] + _CSRF_INDEX[b]) % _N] for a in _CHARS for b in _CHARS}
 
 
 def _random_csrf_chars(n: int = CSRF_SECRET_LENGTH) -> str:
@@ -225,16 +229,45 @@ def fast_csrf_token(request) -> str:
         return get_token(request)
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _random_csrf_chars()
-    index = _CSRF_INDEX
-    cipher = "".join([_CHARS[(index[x] + index[y]) % _N] for x, y in zip(secret, mask, strict=True)])
-    return mask + cipher
+    return mask + "".join(map(_ADD.__getitem__, zip(secret, mask, strict=True)))
+
+
+def _csrf_cookie_attributes() -> str:
+    """The attributes Django's CsrfViewMiddleware gives its cookie (Max-Age without the
+    redundant Expires date), formatted once per process."""
+    parts = [f"Max-Age={settings.CSRF_COOKIE_AGE}"] if settings.CSRF_COOKIE_AGE is not None else []
+    if settings.CSRF_COOKIE_DOMAIN:
+        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
+    if settings.CSRF_COOKIE_SAMESITE:
+        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    if settings.CSRF_COOKIE_SECURE:
+        parts.append("Secure")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        parts.append("HttpOnly")
+    return "; ".join(parts)
+
+
+_cookie_attributes: str | None = None
 
 
 def _serve(request, entry) -> HttpResponse:
+    global _cookie_attributes
     content, content_type, status, _stored = entry
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), fast_csrf_token(request).encode())
-    response = HttpResponse(content, content_type=content_type, status=status)
+    response = HttpResponse(content_type=content_type, status=status)
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in content:
+        token = fast_csrf_token(request)
+        content = content.replace(placeholder, token.encode())
+        if not settings.CSRF_USE_SESSIONS:
+            # Set the CSRF cookie here, as one preformatted header, instead of letting the
+            # middleware build it with SimpleCookie and an Expires date on every request.
+            if _cookie_attributes is None:
+                _cookie_attributes = _csrf_cookie_attributes()
+            response["Set-Cookie"] = f"{settings.CSRF_COOKIE_NAME}={request.META['CSRF_COOKIE']}; {_cookie_attributes}"
+            response["Vary"] = "Cookie"
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    response.content = content
     response["X-Public-Cache"] = "hit"
     return response
 
@@ -246,7 +279,8 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _setting("PUBLIC_CACHE_ENABLED", True) or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = f"{getattr(request, 'LANGUAGE_CODE', '')}:{request.get_full_path()}"
+        query = request.META.get("QUERY_STRING", "")
+        key = f"{getattr(request, 'LANGUAGE_CODE', '')}:{request.path}?{query}"
         entry = page_cache.get(key)
         if entry is not None:
             return _serve(request, entry)
