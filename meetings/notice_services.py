@@ -245,11 +245,9 @@ def notice_image_add(*, notice: Notice, by, upload, caption: str = "") -> Notice
     image = NoticeImage(notice=notice, caption=(caption or "").strip()[:300])
     image.image.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(upload.read()), save=False)
     image.save()
-    # The image changes no public page until the body refers to it; record it in the notice's history.
-    current = _locked(notice)
-    return_value = image
-    _after_change(current, by=by, reason=_("Image added: %(name)s") % {"name": image.image.name})
-    return return_value
+    # The notice itself is unchanged (its version too, so an editor's open text stays valid);
+    # the image shows on the public site once the body refers to it and the notice is published.
+    return image
 
 
 def notice_saved_elsewhere(notice: Notice):

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", public_views.home, name="home"),
     path("notices/", public_views.notice_list, name="list"),
     path("notices/<int:year>/<int:pk>-<str:slug>/", public_views.notice_detail, name="detail"),
+    # Without its slug: answered with a redirect to the canonical address.
+    path("notices/<int:year>/<int:pk>/", public_views.notice_detail, {"slug": ""}, name="detail_noslug"),
     path("notices/images/<int:pk>/", public_views.notice_image, name="image"),
     path("notices/feed/", public_views.latest_notices_feed, name="feed"),
     path("search/", public_views.search, name="search"),

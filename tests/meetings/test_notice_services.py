@@ -217,3 +217,16 @@ def test_slugs_are_readable_pinyin():
     )
     assert services.make_slug("The Party Group holds its meeting") == "the-party-group-holds-its-meeting"
     assert services.make_slug("!!!") == "notice"
+
+
+def test_admin_saves_bump_the_version_so_an_open_editor_gets_a_conflict(client, publisher, superuser):
+    notice = NoticeFactory(status=Notice.Status.DRAFT, body="Original")
+    opened = notice.version
+    client.force_login(superuser)
+    notice.body = "Changed in the back office"
+    notice.save()
+    services.notice_saved_elsewhere(notice)  # what NoticeAdmin.save_model calls
+    with pytest.raises(services.NoticeConflict):
+        _edit(notice, publisher, opened, body="Editor's text")
+    notice.refresh_from_db()
+    assert notice.body == "Changed in the back office"

@@ -83,7 +83,11 @@ def test_old_or_missing_slug_redirects_to_the_canonical_address(client):
     assert services_slug == "yu-zhong-qu-zheng-fu-dang-zu-zhao-kai-2022-nian-du-min-zhu-sheng-huo-hui"
     Notice.objects.filter(pk=notice.pk).update(slug=services_slug)
     notice.refresh_from_db()
-    for wrong in (f"/notices/{notice.url_year}/{notice.pk}-old-slug/", f"/notices/1999/{notice.pk}-{notice.slug}/"):
+    for wrong in (
+        f"/notices/{notice.url_year}/{notice.pk}-old-slug/",
+        f"/notices/1999/{notice.pk}-{notice.slug}/",
+        f"/notices/{notice.url_year}/{notice.pk}/",
+    ):
         response = client.get(wrong)
         assert response.status_code == 301
         assert response["Location"] == notice.get_absolute_url()

@@ -53,6 +53,10 @@ TABLE = {
         "kwargs": lambda o: {"year": o["notice"].url_year, "pk": o["notice"].pk, "slug": o["notice"].slug},
         "expect": PUBLIC,
     },
+    "notices:detail_noslug": {
+        "kwargs": lambda o: {"year": o["notice"].url_year, "pk": o["notice"].pk},
+        "expect": dict.fromkeys(PUBLIC, 301),
+    },
     "notices:feed": {"expect": PUBLIC},
     "notices:search": {"expect": PUBLIC},
     "notices:sitemap": {"expect": PUBLIC},
