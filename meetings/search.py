@@ -135,7 +135,8 @@ def update_search_vectors(queryset, batch_size: int = 500) -> int:
         batch.clear()
 
     for pk, title, body in rows.iterator(chunk_size=batch_size):
-        batch.append((pk, segment_for_index(title), segment_for_index(body)))
+        # Index what readers see: no markup, nothing the sanitiser drops.
+        batch.append((pk, segment_for_index(title), segment_for_index(plain_text(body))))
         done += 1
         if len(batch) >= batch_size:
             flush()
@@ -170,10 +171,15 @@ def search_notices(q: str, published_qs) -> list[int]:
             missing = _icontains(published_qs.filter(search_vector__isnull=True), terms)
             ids += list(missing.order_by("-publish_at", "-id").values_list("pk", flat=True)[: CANDIDATES - len(ids)])
         return ids
-    rows = list(_icontains(published_qs, terms).order_by("-publish_at", "-id").values_list("pk", "title")[:CANDIDATES])
+    rows = _icontains(published_qs, terms).order_by("-publish_at", "-id").values_list("pk", "title", "body")
     lowered = [t.lower() for t in terms]
-    rows.sort(key=lambda row: -sum(1 for t in lowered if t in row[1].lower()))
-    return [pk for pk, _title in rows]
+    found = []
+    for pk, title, body in rows[:CANDIDATES]:
+        seen = f"{title} {plain_text(body)}".lower()  # what readers see, as on PostgreSQL
+        if all(t in seen for t in lowered):
+            found.append((-sum(1 for t in lowered if t in title.lower()), pk))
+    found.sort(key=lambda row: row[0])
+    return [pk for _score, pk in found]
 
 
 def _icontains(qs, terms):
@@ -182,6 +188,7 @@ def _icontains(qs, terms):
     return qs
 
 
+_HIDDEN = re.compile(r"<(script|style|iframe|object|template)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
 _MARKUP = re.compile(r"!\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[#>*_`|~]+")
 
@@ -189,7 +196,8 @@ _MARKUP = re.compile(r"!\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[#>*_`|~]+")
 def plain_text(markdown_text: str) -> str:
     """The body as plain text for snippets and descriptions: tags and Markdown markup
     removed (cheap: no rendering; the result is always HTML-escaped when shown)."""
-    text = _TAGS.sub(" ", markdown_text or "")
+    text = _HIDDEN.sub(" ", markdown_text or "")
+    text = _TAGS.sub(" ", text)
     text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or " ", text)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from meetings.cache import page_cache
+from meetings.cache import GENERATION_KEY, page_cache
 from meetings.models import Notice
 from tests.factories import NoticeFactory
 
@@ -19,10 +19,10 @@ def fresh_page_cache(settings):
     # these tests do not fetch static files.
     settings.WHITENOISE_USE_FINDERS = False
     page_cache.invalidate_local()
-    cache.clear()
+    cache.delete(GENERATION_KEY)  # not clear(): with REDIS_URL set that would flush a shared Redis database
     yield
     page_cache.invalidate_local()
-    cache.clear()
+    cache.delete(GENERATION_KEY)
 
 
 def published(**kwargs):

@@ -268,3 +268,20 @@ def test_fast_csrf_token_is_accepted_like_djangos(rf):
     assert again != token and _does_token_match(again, secret)  # masked anew each time
     chars = page_cache_module._random_csrf_chars(10000)
     assert len(set(chars)) == 62
+
+
+def test_a_new_worker_takes_pages_from_the_shared_cache(client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(page_cache_module, "_use_shared_cache", lambda: True)
+    published(title="Shared notice")
+    assert "Shared notice" in client.get("/notices/").content.decode()
+    page_cache_module.page_cache._pages.clear()  # another process: its own memory is empty
+    with django_assert_max_num_queries(0):
+        response = client.get("/notices/")
+    assert response["X-Public-Cache"] == "hit" and "Shared notice" in response.content.decode()
+
+
+def test_search_snippets_and_index_leave_out_what_the_page_drops(client):
+    published(title="Script notice", body="整改 visible words <script>hiddenword()</script> end")
+    html = client.get("/search/", {"q": "整改"}).content.decode()
+    assert "visible words" in html and "hiddenword" not in html
+    assert "Script notice" not in client.get("/search/", {"q": "hiddenword"}).content.decode()
