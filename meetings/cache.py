@@ -98,10 +98,9 @@ class PageCache:
             .values_list("publish_at", flat=True)
             .first()
         )
-        agg = {"last": last, "next": upcoming}
         counter = shared_cache.get(GENERATION_KEY, 0)
-        next_ts = agg["next"].timestamp() if agg["next"] else None
-        raw = f"{agg['last'].isoformat() if agg['last'] else '-'}|{counter}|{next_ts}"
+        next_ts = upcoming.timestamp() if upcoming else None
+        raw = f"{last.isoformat() if last else '-'}|{counter}|{next_ts}"
         return hashlib.blake2s(raw.encode(), digest_size=8).hexdigest(), next_ts
 
     def token(self) -> str:
@@ -143,7 +142,10 @@ class PageCache:
                 return entry
         return None
 
-    def set(self, key: str, content: bytes, content_type: str, status: int):
+    def set(self, key: str, content: bytes, content_type: str, status: int, *, token: str | None):
+        """Store a page rendered under `token`; dropped if the generation moved on meanwhile."""
+        if token is None or token != self._token:
+            return
         entry = (content, content_type, status, _now())
         self._store_local(key, entry)
         if _use_shared_cache():
@@ -284,13 +286,14 @@ def public_page(view):
         entry = page_cache.get(key)
         if entry is not None:
             return _serve(request, entry)
+        token = page_cache._token
         request.public_page_cacheable = True
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
             response.render()
         if response.status_code == 200 and not response.streaming and not response.cookies:
             entry = (response.content, response["Content-Type"], response.status_code, _now())
-            page_cache.set(key, *entry[:3])
+            page_cache.set(key, *entry[:3], token=token)
             return _serve(request, entry)
         return response
 
