@@ -58,6 +58,7 @@ class Facts:
     group_inspection: bool
     individual_inspection: bool
     supervision: list[tuple[str, str]]
+    has_concluding: bool
     concluding_speaker: str
     concluding_summary: str
     key_points: list[str]
@@ -105,7 +106,8 @@ def gather(meeting: Meeting) -> Facts:
         or materials.filter(on_behalf_of_group=False).exists()
         or meeting.criticisms.exists(),
         supervision=[(s.display_speaker, s.summary.strip()) for s in speeches if s.kind == Speech.Kind.SUPERVISION],
-        concluding_speaker=(concluding.display_speaker or presider or _("the presider")) if concluding else "",
+        has_concluding=concluding is not None,
+        concluding_speaker=(concluding.display_speaker or presider) if concluding else "",
         concluding_summary=concluding.summary.strip() if concluding else "",
         key_points=[p.text.strip() for p in concluding.key_points.all()] if concluding else [],
     )
@@ -141,7 +143,7 @@ def _english(f: Facts):
     lead = lead[:1].upper() + lead[1:]
     if f.presider:
         who = f"{f.presider}, {f.presider_posts}," if f.presider_posts else f.presider
-        if f.concluding_speaker:
+        if f.has_concluding:
             lead += " " + _("%(who)s presided over the meeting and delivered a speech.") % {"who": who}
         else:
             lead += " " + _("%(who)s presided over the meeting.") % {"who": who}
@@ -202,14 +204,15 @@ def _english(f: Facts):
         }
         paragraphs.append(f"{text} {summary}".strip())
 
-    if f.concluding_speaker:
+    if f.has_concluding:
+        speaker = f.concluding_speaker or _("the presider")
         if f.concluding_summary:
             paragraphs.append(
                 _("In the concluding speech, %(speaker)s pointed out: %(summary)s")
-                % {"speaker": f.concluding_speaker, "summary": f.concluding_summary}
+                % {"speaker": speaker, "summary": f.concluding_summary}
             )
         if f.key_points:
-            paragraphs.append(_("%(speaker)s emphasised:") % {"speaker": f.concluding_speaker})
+            paragraphs.append(_("%(speaker)s emphasised:") % {"speaker": speaker[:1].upper() + speaker[1:]})
             paragraphs.append("\n".join(f"{i}. {text}" for i, text in enumerate(f.key_points, start=1)))
     return title, paragraphs
 
@@ -220,7 +223,7 @@ def _chinese(f: Facts):
     when = f"{f.held_on.month}月{f.held_on.day}日，" if f.held_on else ""
     lead = f"{when}{f.organisation}召开{f.year}年度{f.kind_zh}。"
     if f.presider:
-        verb = "主持会议并讲话" if f.concluding_speaker else "主持会议"
+        verb = "主持会议并讲话" if f.has_concluding else "主持会议"
         lead += f"{f.presider_posts}{f.presider}{verb}。"
     paragraphs.append(lead)
 
@@ -255,10 +258,11 @@ def _chinese(f: Facts):
     for speaker, summary in f.supervision:
         paragraphs.append(f"{speaker or '督导组'}到会指导并作点评。{summary}".strip())
 
-    if f.concluding_speaker:
+    if f.has_concluding:
+        speaker = f.concluding_speaker or "会议主持人"
         if f.concluding_summary:
-            paragraphs.append(f"{f.concluding_speaker}在总结讲话中指出，{f.concluding_summary}")
+            paragraphs.append(f"{speaker}在总结讲话中指出，{f.concluding_summary}")
         if f.key_points:
-            paragraphs.append(f"{f.concluding_speaker}强调：")
+            paragraphs.append(f"{speaker}强调：")
             paragraphs.append("\n".join(f"{i}. {text}" for i, text in enumerate(f.key_points, start=1)))
     return title, paragraphs

@@ -213,3 +213,12 @@ def test_newsroom_list_runs_a_constant_number_of_queries(client, publisher, djan
     client.force_login(publisher)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("meetings:notice_list")).status_code == 200
+
+
+def test_the_draft_follows_the_readers_language(client, secretary, held):
+    client.force_login(secretary)
+    client.post(reverse("meetings:notice_draft", args=[held.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    notice = Notice.objects.get()
+    assert notice.title.endswith("召开2022年度民主生活会")
+    assert notice.body.startswith("1月30日，") and "1. First, unite." in notice.body
+    assert "会议主持人在总结讲话中指出，A good start." in notice.body
