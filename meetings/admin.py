@@ -228,6 +228,12 @@ class NoticeAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "author"]
     inlines = [NoticeImageInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from .notice_services import notice_saved_elsewhere
+
+        notice_saved_elsewhere(obj)  # search vector, version, public page cache
+
 
 @admin.register(NoticeImage)
 class NoticeImageAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -596,15 +597,37 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["-publish_at", "-id"]
-        indexes = [models.Index(fields=["status", "-publish_at"], name="notice_status_publish_idx")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="notice_status_publish_idx"),
+            # The public page cache's generation token reads MAX(updated_at) every few seconds.
+            models.Index(fields=["updated_at"], name="notice_updated_idx"),
+            # Newest first: lists, the feed, and search's "newest matches" walk this index.
+            models.Index(fields=["-publish_at", "-id"], name="notice_publish_desc_idx"),
+            # Search finds the few notices whose vector is not computed yet through this.
+            models.Index(fields=["id"], condition=Q(search_vector__isnull=True), name="notice_vector_missing_idx"),
+        ]
+        # The GIN index on search_vector is created by migration notices_search_gin (PostgreSQL only).
         permissions = [("publish_notice", _("Can publish, schedule and withdraw notices"))]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        year = (self.publish_at or self.created_at).year if (self.publish_at or self.created_at) else 0
-        return reverse("notices:detail", kwargs={"year": year, "pk": self.pk, "slug": self.slug or "notice"})
+        return reverse("notices:detail", kwargs={"year": self.url_year, "pk": self.pk, "slug": self.slug or "notice"})
+
+    @property
+    def url_year(self) -> int:
+        """The year in the public address: the (local) year of publication."""
+        when = self.publish_at or self.created_at
+        return timezone.localtime(when).year if when else timezone.localdate().year
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
 
 
 def notice_image_upload_to(instance, filename):

@@ -35,4 +35,5 @@ urlpatterns = [
     path("<int:pk>/speeches/<int:speech_pk>/", views.speech_edit, name="speech_edit"),
     path("<int:pk>/speeches/<int:speech_pk>/delete/", views.speech_delete, name="speech_delete"),
     path("", include("meetings.material_urls")),
+    path("", include("meetings.notice_urls")),
 ]

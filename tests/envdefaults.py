@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-key-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
-os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
+os.environ.setdefault("WHITENOISE_USE_FINDERS", "0")  # scanning static files costs ~1 s per test client

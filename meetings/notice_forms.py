@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notice
+
+
+class NoticeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Notice
+        fields = ["title", "source_organ", "dateline", "body"]
+        widgets = {
+            "dateline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"rows": 22, "class": "font-monospace"}),
+        }
+        help_texts = {
+            "body": _(
+                "Markdown: a blank line between paragraphs, '1.' for numbered points, "
+                "![caption](image address) for an uploaded image."
+            )
+        }
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"), max_length=300, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+
+class NoticeImageForm(forms.Form):
+    image = forms.FileField(label=_("Image (JPEG, PNG, GIF or WebP, at most 5 MB)"))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)

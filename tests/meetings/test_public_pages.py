@@ -1,0 +1,287 @@
+"""The public site: what anonymous readers see, and what they never see."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import cache as page_cache_module
+from meetings import notice_services as services
+from meetings.models import Notice
+from tests.factories import NoticeFactory, OrganisationFactory
+
+from .notice_helpers import fresh_page_cache, published
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
+__all__ = ["fresh_page_cache"]
+
+PUBLIC_PAGES = ["/", "/notices/", "/notices/feed/", "/sitemap-notices.xml"]
+
+
+@pytest.fixture
+def hidden(db):
+    """One notice in each state that must never reach the public."""
+    now = timezone.now()
+    return [
+        NoticeFactory(title="Secret draft notice", status=Notice.Status.DRAFT, body="整改 draft body"),
+        NoticeFactory(
+            title="Scheduled later notice",
+            status=Notice.Status.SCHEDULED,
+            publish_at=now + datetime.timedelta(days=1),
+            body="整改 scheduled body",
+        ),
+        NoticeFactory(
+            title="Withdrawn old notice",
+            status=Notice.Status.WITHDRAWN,
+            publish_at=now - datetime.timedelta(days=3),
+            withdrawn_at=now,
+            body="整改 withdrawn body",
+        ),
+    ]
+
+
+def test_drafts_scheduled_and_withdrawn_never_show(client, hidden):
+    visible = published(title="Visible published notice", body="整改 published body")
+    for url in PUBLIC_PAGES + ["/search/?q=整改", "/search/?q=notice"]:
+        content = re.sub(r"</?mark>", "", client.get(url).content.decode())
+        assert "Visible published notice" in content or url.startswith("/sitemap"), url
+        for notice in hidden:
+            assert notice.title not in content, (url, notice.title)
+            assert f"/{notice.pk}-" not in content, (url, notice.title)
+    assert visible.get_absolute_url() in client.get("/sitemap-notices.xml").content.decode()
+    draft, scheduled, withdrawn = hidden
+    assert client.get(f"/notices/2026/{draft.pk}-{draft.slug}/").status_code == 404
+    assert client.get(f"/notices/2026/{scheduled.pk}-{scheduled.slug}/").status_code == 404
+    gone = client.get(withdrawn.get_absolute_url())
+    assert gone.status_code == 410
+    assert "withdrawn" in gone.content.decode()
+
+
+def test_notice_page_looks_like_a_news_page(client):
+    notice = published(
+        title="The party group holds the 2022 democratic life meeting",
+        source_organ="Municipal People's Government",
+        body="On January 30 the party group held its meeting.\n\n1. First point\n2. Second point",
+    )
+    response = client.get(notice.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="notice-title">The party group holds the 2022 democratic life meeting</h1>' in html
+    assert "Municipal People&#x27;s Government" in html
+    assert "2023-01-31" in html  # the dateline
+    assert "window.print()" in html and "@media print" in html
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{notice.get_absolute_url()}">' in html
+    assert '<meta property="og:title" content="The party group holds the 2022 democratic life meeting">' in html
+    assert "<li>First point</li>" in html
+
+
+def test_old_or_missing_slug_redirects_to_the_canonical_address(client):
+    notice = published(title="渝中区政府党组召开2022年度民主生活会", slug="")
+    services_slug = services.make_slug(notice.title)
+    assert services_slug == "yu-zhong-qu-zheng-fu-dang-zu-zhao-kai-2022-nian-du-min-zhu-sheng-huo-hui"
+    Notice.objects.filter(pk=notice.pk).update(slug=services_slug)
+    notice.refresh_from_db()
+    for wrong in (
+        f"/notices/{notice.url_year}/{notice.pk}-old-slug/",
+        f"/notices/1999/{notice.pk}-{notice.slug}/",
+        f"/notices/{notice.url_year}/{notice.pk}/",
+    ):
+        response = client.get(wrong)
+        assert response.status_code == 301
+        assert response["Location"] == notice.get_absolute_url()
+
+
+def test_body_is_sanitised(client):
+    body = (
+        "Text before.\n\n<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        '<iframe src="https://evil.example"></iframe>\n\n[click](javascript:alert(1))\n\n'
+        '<p style="display:none">hidden text</p>\n\nText after.'
+    )
+    notice = published(body=body)
+    for url in (notice.get_absolute_url(), "/notices/feed/"):
+        html = client.get(url).content.decode()
+        assert "Text before." in html and "Text after." in html
+        assert "<script>alert" not in html and "onerror" not in html and "<iframe" not in html
+        assert "javascript:alert" not in html and "display:none" not in html
+
+
+@pytest.mark.parametrize("q", ["x" * 10000, "'; DROP TABLE meetings_notice; --", "   ", "%_\\", "a & b | !c :*", "<b>"])
+def test_odd_queries_get_a_normal_page(client, q):
+    published(body="整改 something")
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assert "<b>" not in response.content.decode().split('name="q"')[1][:300]
+
+
+@pytest.mark.parametrize("term", ["整改", "民主生活会", "rectification"])
+def test_chinese_and_english_search(client, term):
+    published(
+        title="市政府党组召开2022年度民主生活会", body="会议强调，要建立整改台账，抓好整改落实。Rectification first."
+    )
+    published(title="Unrelated notice", body="Weather report for the week.")
+    html = client.get("/search/", {"q": term}).content.decode()
+    plain = re.sub(r"</?mark>", "", html)
+    assert "市政府党组召开2022年度民主生活会" in plain
+    assert "Unrelated notice" not in plain
+    assert re.search(r"<mark>" + re.escape(term) + "</mark>", html, re.IGNORECASE)
+
+
+def test_search_ranks_title_matches_first(client):
+    published(title="Weekly work report", body="We discussed 整改 among many other things.")
+    published(title="整改 progress of the party group", body="整改 was reviewed.")
+    html = re.sub(r"</?mark>", "", client.get("/search/", {"q": "整改"}).content.decode())
+    assert html.index("整改 progress of the party group") < html.index("Weekly work report")
+
+
+def test_list_has_archives_by_year_and_organisation(client):
+    org = OrganisationFactory(name="District party group")
+    published(title="Old notice", publish_at=timezone.make_aware(datetime.datetime(2021, 5, 1, 10)))
+    published(title="New district notice", organisation=org)
+    html = client.get("/notices/").content.decode()
+    assert "?year=2021" in html and f"?organisation={org.pk}" in html
+    by_year = client.get("/notices/", {"year": 2021}).content.decode()
+    assert "Old notice" in by_year and "New district notice" not in by_year
+    by_org = client.get("/notices/", {"organisation": org.pk}).content.decode()
+    assert "New district notice" in by_org and "Old notice" not in by_org
+    assert client.get("/notices/", {"year": "abc", "organisation": "x"}).status_code == 200
+
+
+def test_feed_is_atom(client):
+    notice = published(title="Feed notice")
+    response = client.get("/notices/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "<feed" in response.content.decode() and notice.get_absolute_url() in response.content.decode()
+
+
+def test_sitemap_index_and_robots(client):
+    published()
+    assert "sitemap-notices.xml" in client.get("/sitemap.xml").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+def test_public_pages_run_a_constant_number_of_queries(client, settings, django_assert_max_num_queries, rows):
+    settings.PUBLIC_CACHE_ENABLED = False
+    org = OrganisationFactory()
+    notices = [published(organisation=org, body="整改 body") for _ in range(rows)]
+    for url, limit in (("/", 5), ("/notices/", 6), (notices[0].get_absolute_url(), 1), ("/search/?q=整改", 3)):
+        page_cache_module.page_cache.invalidate_local()
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
+
+
+def test_cached_page_is_served_again_and_refreshed_when_a_notice_is_published(client, publisher):
+    first = published(title="First notice")
+    assert "First notice" in client.get("/").content.decode()
+    draft = NoticeFactory(title="Freshly published notice", status=Notice.Status.DRAFT)
+    again = client.get("/")
+    assert again["X-Public-Cache"] == "hit"
+    services.notice_publish(notice=draft, by=publisher)
+    html = client.get("/").content.decode()
+    assert "Freshly published notice" in html and first.title in html
+
+
+def test_withdrawal_clears_the_cached_notice_page(client, publisher):
+    notice = published(title="Soon withdrawn")
+    assert client.get(notice.get_absolute_url()).status_code == 200
+    services.notice_withdraw(notice=notice, by=publisher, reason="Published by mistake")
+    assert client.get(notice.get_absolute_url()).status_code == 410
+    assert "Soon withdrawn" not in client.get("/").content.decode()
+
+
+def test_scheduled_notice_appears_on_time_without_a_cron_job(client, publisher, monkeypatch):
+    notice = NoticeFactory(title="Scheduled notice", status=Notice.Status.DRAFT)
+    when = timezone.now() + datetime.timedelta(minutes=30)
+    services.notice_schedule(notice=notice, by=publisher, publish_at=when)
+    assert "Scheduled notice" not in client.get("/").content.decode()
+    assert client.get("/")["X-Public-Cache"] == "hit"
+    # Half an hour later, within the cache's check interval: the page is not served stale.
+    later = when + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(page_cache_module, "_now", lambda: later.timestamp())
+    html = client.get("/").content.decode()
+    assert "Scheduled notice" in html
+    assert client.get(notice.get_absolute_url()).status_code == 200
+
+
+def test_other_app_servers_see_a_change_within_the_check_interval(client, monkeypatch):
+    published(title="Before")
+    client.get("/")
+    # Another server published a notice: it only changed the database.
+    NoticeFactory(title="Published elsewhere", status=Notice.Status.PUBLISHED, publish_at=timezone.now())
+    assert "Published elsewhere" not in client.get("/").content.decode()  # still within the interval
+    start = page_cache_module._now()
+    monkeypatch.setattr(page_cache_module, "_now", lambda: start + 3)
+    assert "Published elsewhere" in client.get("/").content.decode()
+
+
+def test_cached_pages_never_share_a_csrf_token(client):
+    published()
+    first = client.get("/").content.decode()
+    other = type(client)()
+    second = other.get("/").content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(first) and token.search(second)
+    assert page_cache_module.CSRF_PLACEHOLDER not in first + second
+    assert token.search(first).group(1) != token.search(second).group(1)
+    # The cached token works: the language switcher accepts it.
+    response = other.post(
+        "/i18n/setlang/", {"language": "zh-hans", "next": "/", "csrfmiddlewaretoken": token.search(second).group(1)}
+    )
+    assert response.status_code == 302
+
+
+def test_signed_in_readers_get_their_own_page(client, publisher):
+    published()
+    client.get("/")
+    client.force_login(publisher)
+    response = client.get("/")
+    assert "X-Public-Cache" not in response
+    assert "publisher" in response.content.decode()
+
+
+def test_language_is_part_of_the_cache_key(client):
+    published()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'lang="en"' in english and 'lang="zh-hans"' in chinese
+
+
+def test_bench_view_is_not_routed_without_bench_flag(client):
+    assert client.get("/bench/hello/").status_code == 404
+    assert reverse("notices:home") == "/"
+
+
+def test_fast_csrf_token_is_accepted_like_djangos(rf):
+    from django.middleware.csrf import _check_token_format, _does_token_match
+
+    request = rf.get("/")
+    token = page_cache_module.fast_csrf_token(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    _check_token_format(token)
+    _check_token_format(secret)
+    assert _does_token_match(token, secret)
+    again = page_cache_module.fast_csrf_token(request)
+    assert again != token and _does_token_match(again, secret)  # masked anew each time
+    chars = page_cache_module._random_csrf_chars(10000)
+    assert len(set(chars)) == 62
+
+
+def test_a_new_worker_takes_pages_from_the_shared_cache(client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(page_cache_module, "_use_shared_cache", lambda: True)
+    published(title="Shared notice")
+    assert "Shared notice" in client.get("/notices/").content.decode()
+    page_cache_module.page_cache._pages.clear()  # another process: its own memory is empty
+    with django_assert_max_num_queries(0):
+        response = client.get("/notices/")
+    assert response["X-Public-Cache"] == "hit" and "Shared notice" in response.content.decode()
+
+
+def test_search_snippets_and_index_leave_out_what_the_page_drops(client):
+    published(title="Script notice", body="整改 visible words <script>hiddenword()</script> end")
+    html = client.get("/search/", {"q": "整改"}).content.decode()
+    assert "visible words" in html and "hiddenword" not in html
+    assert "Script notice" not in client.get("/search/", {"q": "hiddenword"}).content.decode()
