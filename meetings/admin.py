@@ -3,8 +3,9 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_scoping import OrganisationScopedAdminMixin
+from members.admin_scoping import OrganisationScopedAdminMixin, run_service_action
 
+from . import material_services, notice_services, services
 from .models import (
     AgendaItem,
     Attendance,
@@ -61,8 +62,39 @@ class MeetingAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["organisation", "presider", "previous_meeting"]
     date_hierarchy = "held_on"
     list_select_related = ["organisation", "presider"]
-    readonly_fields = ["concluding_key_points", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["status", "concluding_key_points", "created_by", "created_at", "updated_at"]
     inlines = [AgendaItemInline, AttendanceInline, PreparationInline, SpeechInline]
+    actions = ["start_preparation", "mark_held", "close_meeting"]
+
+    @admin.action(description=_("Start preparation of the selected meetings"))
+    def start_preparation(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda m, by: services.meeting_start_preparation(meeting=m, by=by),
+            _("%(count)d meetings are being prepared."),
+        )
+
+    @admin.action(description=_("Mark the selected meetings held"))
+    def mark_held(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda m, by: services.meeting_mark_held(meeting=m, by=by),
+            _("%(count)d meetings marked held."),
+        )
+
+    @admin.action(description=_("Close the selected meetings"))
+    def close_meeting(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda m, by: services.meeting_close(meeting=m, by=by),
+            _("%(count)d meetings closed."),
+        )
 
     @admin.display(description=_("key points of the concluding speech"))
     def concluding_key_points(self, obj):
@@ -153,9 +185,29 @@ class InspectionMaterialAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "on_behalf_of_group", "meeting__organisation"]
     search_fields = ["title", "author__name", "meeting__title", "problems"]
     autocomplete_fields = ["meeting", "author"]
-    readonly_fields = ["version", "submitted_at", "approved_at", "reviewed_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "review_comments",
+        "version",
+        "submitted_at",
+        "approved_at",
+        "reviewed_by",
+        "created_at",
+        "updated_at",
+    ]
     list_select_related = ["meeting", "author"]
     inlines = [MaterialRevisionInline, MaterialAttachmentInline]
+    actions = ["approve"]
+
+    @admin.action(description=_("Approve the selected submitted materials"))
+    def approve(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda m, by: material_services.material_approve(material=m, by=by),
+            _("%(count)d materials approved."),
+        )
 
 
 @admin.register(MaterialRevision)
@@ -224,9 +276,40 @@ class NoticeAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "body", "source_organ"]
     autocomplete_fields = ["meeting", "organisation", "author"]
     date_hierarchy = "publish_at"
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "publish_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     list_select_related = ["organisation", "author"]
     inlines = [NoticeImageInline]
+    actions = ["publish", "withdraw"]
+
+    @admin.action(description=_("Publish the selected notices now"))
+    def publish(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda n, by: notice_services.notice_publish(notice=n, by=by),
+            _("%(count)d notices published."),
+        )
+
+    @admin.action(description=_("Withdraw the selected notices"))
+    def withdraw(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda n, by: notice_services.notice_withdraw(
+                notice=n, by=by, reason=str(_("Withdrawn in the back office."))
+            ),
+            _("%(count)d notices withdrawn."),
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

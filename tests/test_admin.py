@@ -66,3 +66,37 @@ def test_meeting_change_page_shows_history_link(client, superuser, demo):
     response = client.get(reverse("admin:meetings_meeting_history", args=[meeting.pk]))
     assert response.status_code == 200
     assert "Hu Henghua" in client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+
+
+def test_admin_actions_go_through_the_services(client, superuser, settings):
+    """Status is read-only in the back office; actions call the same services as the pages."""
+    from meetings.models import InspectionMaterial, Meeting, Notice
+    from tests.factories import MaterialFactory, MeetingFactory, NoticeFactory
+
+    client.force_login(superuser)
+    meeting = MeetingFactory(status=Meeting.Status.PREPARING, presider=None)
+    response = client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": "mark_held", "_selected_action": [meeting.pk]},
+        follow=True,
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PREPARING  # refused: no presider, no attendance sheet
+    assert "presider" in response.content.decode().lower()
+
+    material = MaterialFactory(status=InspectionMaterial.Status.SUBMITTED)
+    client.post(
+        reverse("admin:meetings_inspectionmaterial_changelist"),
+        {"action": "approve", "_selected_action": [material.pk]},
+    )
+    material.refresh_from_db()
+    assert material.status == InspectionMaterial.Status.APPROVED
+
+    notice = NoticeFactory(status=Notice.Status.DRAFT)
+    client.post(reverse("admin:meetings_notice_changelist"), {"action": "publish", "_selected_action": [notice.pk]})
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.PUBLISHED
+    assert notice.publish_at is not None
+
+    page = client.get(reverse("admin:meetings_notice_change", args=[notice.pk])).content.decode()
+    assert 'name="status"' not in page
