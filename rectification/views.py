@@ -159,7 +159,8 @@ def _item_action(request, pk, *, form_class, form_key, prefix=None, call, succes
         else:
             messages.success(request, success)
             return redirect(item)
-    messages.error(request, _("Nothing was changed: see the message below."))
+    problems = " ".join(str(e) for e in form.non_field_errors()) or _("Check the form.")
+    messages.error(request, _("Nothing was changed.") + " " + problems)
     item.refresh_from_db()
     return _item_page(request, item, **{form_key: form})
 
