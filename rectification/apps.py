@@ -12,3 +12,13 @@ class RectificationConfig(AppConfig):
         from .receivers import take_report_back_snapshot
 
         meeting_held.connect(take_report_back_snapshot, dispatch_uid="rectification_report_back_snapshot")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .ledger import bump_version
+        from .models import RectificationItem, RectificationPlan
+
+        # Cache invalidation only (no business logic): cached ledger overviews go stale on any change.
+        for model in (RectificationItem, RectificationPlan):
+            post_save.connect(bump_version, sender=model, dispatch_uid=f"ledger_version_save_{model.__name__}")
+            post_delete.connect(bump_version, sender=model, dispatch_uid=f"ledger_version_delete_{model.__name__}")

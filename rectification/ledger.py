@@ -4,16 +4,19 @@ Everything here works on a queryset already scoped by `RectificationItem.objects
 so other organisations' items never reach a page, an export or a count.
 """
 
-import datetime
+import hashlib
 import tempfile
+from copy import copy
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.core.cache import cache
+from django.db.models import Count, F, FloatField, Func, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings.models import Meeting
 from members.models import Member, Organisation
+from members.permissions import member_for
 
 from .models import Problem, RectificationItem
 
@@ -97,40 +100,107 @@ def ledger_rows(qs):
     )
 
 
-def summary(qs, today=None) -> dict:
-    """Counts by status, overdue, on-time completion rate, average days to close, items reopened: one query."""
-    today = today or timezone.localdate()
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (two dates) as a number: cheap to sum, on PostgreSQL and SQLite."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        end, start = (compiler.compile(e) for e in self.get_source_expressions())
+        params = [*end[1], *start[1]]
+        if connection.vendor == "postgresql":
+            return f"(({end[0]}) - ({start[0]}))", params
+        return f"(julianday({end[0]}) - julianday({start[0]}))", params
+
+
+def _per_organisation(qs, today):
+    """One grouped query: per organisation, every count the summary and the chart need."""
     open_q = Q(status__in=[S.OPEN, S.IN_PROGRESS])
-    days = ExpressionWrapper(F("completed_on") - F("plan__meeting__held_on"), output_field=DurationField())
-    agg = qs.order_by().aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
-        reopened=Count("id", filter=Q(reopened_count__gt=0)),
-        verified_with_deadline=Count("id", filter=Q(status=S.VERIFIED, deadline__isnull=False)),
-        on_time=Count("id", filter=Q(status=S.VERIFIED, deadline__isnull=False, completed_on__lte=F("deadline"))),
-        avg_days=Avg(days, filter=Q(status=S.VERIFIED)),
-        **{f"n_{value}": Count("id", filter=Q(status=value)) for value in S.values},
+    days = DaysBetween(F("completed_on"), F("plan__meeting__held_on"))
+    return list(
+        qs.order_by()
+        .values("plan__organisation_id")
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+            reopened=Count("id", filter=Q(reopened_count__gt=0)),
+            verified_with_deadline=Count("id", filter=Q(status=S.VERIFIED, deadline__isnull=False)),
+            on_time=Count("id", filter=Q(status=S.VERIFIED, deadline__isnull=False, completed_on__lte=F("deadline"))),
+            days_sum=Sum(days, filter=Q(status=S.VERIFIED)),
+            days_n=Count(
+                "id", filter=Q(status=S.VERIFIED, completed_on__isnull=False, plan__meeting__held_on__isnull=False)
+            ),
+            **{f"n_{value}": Count("id", filter=Q(status=value)) for value in S.values},
+        )
     )
-    by_status = [{"value": value, "label": label, "count": agg[f"n_{value}"]} for value, label in S.choices]
-    avg = agg["avg_days"]
-    if isinstance(avg, datetime.timedelta):
-        avg_days = round(avg.total_seconds() / 86400, 1)
-    elif avg is not None:  # some backends hand back microseconds
-        avg_days = round(float(avg) / 86_400_000_000, 1)
-    else:
-        avg_days = None
-    rate = None
-    if agg["verified_with_deadline"]:
-        rate = round(100 * agg["on_time"] / agg["verified_with_deadline"], 1)
-    return {
-        "total": agg["total"],
-        "by_status": by_status,
-        "verified": agg[f"n_{S.VERIFIED}"],
-        "overdue": agg["overdue"],
-        "reopened": agg["reopened"],
+
+
+def overview(qs, today=None) -> tuple[dict, dict]:
+    """The summary above the ledger and the completion chart, from one grouped query (plus one for names)."""
+    today = today or timezone.localdate()
+    groups = _per_organisation(qs, today)
+    keys = ["total", "overdue", "reopened", "verified_with_deadline", "on_time", "days_n"] + [
+        f"n_{value}" for value in S.values
+    ]
+    totals = {key: sum(g[key] for g in groups) for key in keys}
+    days_sum = sum(float(g["days_sum"] or 0) for g in groups)
+    rate = (
+        round(100 * totals["on_time"] / totals["verified_with_deadline"], 1)
+        if totals["verified_with_deadline"]
+        else None
+    )
+    summary = {
+        "total": totals["total"],
+        "by_status": [{"value": v, "label": label, "count": totals[f"n_{v}"]} for v, label in S.choices],
+        "verified": totals[f"n_{S.VERIFIED}"],
+        "overdue": totals["overdue"],
+        "reopened": totals["reopened"],
         "on_time_rate": rate,
-        "avg_days_to_close": avg_days,
+        "avg_days_to_close": round(days_sum / totals["days_n"], 1) if totals["days_n"] else None,
     }
+    groups.sort(key=lambda g: (-g["total"], g["plan__organisation_id"]))
+    return summary, completion_chart(groups)
+
+
+def summary(qs, today=None) -> dict:
+    return overview(qs, today)[0]
+
+
+OVERVIEW_CACHE_SECONDS = 120
+VERSION_KEY = "rectification:ledger:version"
+
+
+def bump_version(**kwargs) -> None:
+    """Any change of an item or plan makes every cached overview stale (connected to post_save/post_delete)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def cached_overview(user, f: dict, qs, today=None) -> tuple[dict, dict]:
+    """The overview for this user's scope and these filters, cached until an item or plan changes.
+
+    Over 100,000 items the grouped query is the dearest part of the ledger page; the answer is the
+    same for every request of the same scope and filters until something is written."""
+    from .querysets import secretary_plan_ids
+
+    today = today or timezone.localdate()
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    if user.is_superuser:
+        scope = "all"
+    else:
+        member = member_for(user)
+        plans = hashlib.md5(",".join(map(str, sorted(secretary_plan_ids(user)))).encode()).hexdigest()
+        scope = f"{plans}:{member.pk if member else 0}"
+    filters = ":".join(f"{k}={f[k]}" for k in FILTER_KEYS if k != "sort")
+    key = "rectification:overview:" + hashlib.md5(f"{version}|{today}|{scope}|{filters}".encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = overview(qs, today)
+        cache.set(key, result, OVERVIEW_CACHE_SECONDS)
+    return result
 
 
 CHART_MAX_ORGANISATIONS = 15
@@ -139,24 +209,24 @@ CHART_LABEL_WIDTH = 260
 CHART_BAR_WIDTH = 360
 
 
-def completion_chart(qs) -> dict:
-    """Completion per organisation as bar geometry for an inline SVG (one query, no JavaScript)."""
-    rows = list(
-        qs.order_by()
-        .values("plan__organisation_id", "plan__organisation__name")
-        .annotate(total=Count("id"), verified=Count("id", filter=Q(status=S.VERIFIED)))
-        .order_by("-total", "plan__organisation__name")[: CHART_MAX_ORGANISATIONS + 1]
-    )
-    more = len(rows) > CHART_MAX_ORGANISATIONS
+def completion_chart(groups) -> dict:
+    """Completion per organisation as bar geometry for an inline SVG (no JavaScript): the largest first."""
+    rows = groups[:CHART_MAX_ORGANISATIONS]
+    more = len(groups) > CHART_MAX_ORGANISATIONS
+    names = {}
+    if rows:
+        names = dict(
+            Organisation.objects.filter(pk__in=[r["plan__organisation_id"] for r in rows]).values_list("pk", "name")
+        )
     bars = []
-    for index, row in enumerate(rows[:CHART_MAX_ORGANISATIONS]):
-        share = row["verified"] / row["total"] if row["total"] else 0
+    for index, row in enumerate(rows):
+        share = row[f"n_{S.VERIFIED}"] / row["total"] if row["total"] else 0
         bars.append(
             {
-                "name": row["plan__organisation__name"],
+                "name": names.get(row["plan__organisation_id"], ""),
                 "organisation_id": row["plan__organisation_id"],
                 "total": row["total"],
-                "verified": row["verified"],
+                "verified": row[f"n_{S.VERIFIED}"],
                 "percent": round(100 * share),
                 "y": index * (CHART_BAR_HEIGHT + 6),
                 "text_y": index * (CHART_BAR_HEIGHT + 6) + CHART_BAR_HEIGHT - 6,
@@ -179,10 +249,28 @@ FILTER_OPTIONS_LIMIT = 300
 
 
 def filter_options(user, visible, f: dict) -> dict:
-    """Choices for the filter form: three queries, each bounded."""
-    org_ids = visible.order_by().values("plan__organisation_id")
-    organisations = list(Organisation.objects.filter(pk__in=org_ids).order_by("name").values_list("pk", "name"))
-    meetings = Meeting.objects.filter(pk__in=visible.order_by().values("plan__meeting_id"))
+    """Choices for the filter form: three bounded queries that read plans rather than every item."""
+    from .models import RectificationPlan
+    from .querysets import secretary_plan_ids
+
+    if user.is_superuser:
+        org_q = Q(pk__in=RectificationPlan.objects.values("organisation_id"))
+        meeting_q = Q(pk__in=RectificationPlan.objects.values("meeting_id"))
+    else:
+        plans = RectificationPlan.objects.filter(pk__in=secretary_plan_ids(user))
+        own = RectificationItem.objects.none()
+        member = member_for(user)
+        if member is not None:
+            own = RectificationItem.objects.filter(Q(responsible_member=member) | Q(responsible_leader=member))
+        org_q = Q(pk__in=plans.values("organisation_id")) | Q(pk__in=own.values("plan__organisation_id"))
+        meeting_q = Q(pk__in=plans.values("meeting_id")) | Q(pk__in=own.values("plan__meeting_id"))
+    organisations = list(
+        Organisation.objects.filter(org_q).order_by("name").values_list("pk", "name")[:FILTER_OPTIONS_LIMIT]
+    )
+    if f["organisation"] and f["organisation"] not in {pk for pk, _name in organisations}:
+        # The chosen organisation stays selectable however long the list is.
+        organisations += list(Organisation.objects.filter(org_q, pk=f["organisation"]).values_list("pk", "name"))
+    meetings = Meeting.objects.filter(meeting_q)
     if f["organisation"]:
         meetings = meetings.filter(organisation_id=f["organisation"])
     meetings = list(
@@ -190,9 +278,12 @@ def filter_options(user, visible, f: dict) -> dict:
             :FILTER_OPTIONS_LIMIT
         ]
     )
-    members = Member.objects.filter(pk__in=visible.order_by().values("responsible_member_id"))
     if f["organisation"]:
-        members = members.filter(memberships__organisation_id=f["organisation"])
+        members = Member.objects.filter(memberships__organisation_id=f["organisation"]).distinct()
+    elif user.is_superuser:
+        members = Member.objects.all()  # everyone may be responsible somewhere; no scan of every item
+    else:
+        members = Member.objects.filter(pk__in=visible.order_by().values("responsible_member_id"))
     members = list(members.order_by("name").values_list("pk", "name")[:FILTER_OPTIONS_LIMIT])
     return {
         "organisations": organisations,
@@ -273,8 +364,11 @@ def write_xlsx(qs, fileobj, today=None) -> int:
     for index, (_header, width, _wrap) in enumerate(EXPORT_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
+    prototype = WriteOnlyCell(ws, value="")
+    prototype.alignment = Alignment(wrap_text=True, vertical="top")
+    wrap_style = copy(prototype._style)
+    prototype.alignment = Alignment(vertical="top")
+    top_style = copy(prototype._style)
     header = []
     for title, _width, _wrap in EXPORT_COLUMNS:
         cell = WriteOnlyCell(ws, value=str(title))
@@ -329,11 +423,10 @@ def write_xlsx(qs, fileobj, today=None) -> int:
             value, as_text = safe_text(value)
             if as_text or index in wrap_columns:
                 cell = WriteOnlyCell(ws, value=value)
+                # Copying a prepared style array is much cheaper than setting the alignment on every cell.
+                cell._style = copy(wrap_style if index in wrap_columns else top_style)
                 if as_text:
                     cell.data_type = "s"
-                    cell.alignment = wrap if index in wrap_columns else top
-                else:
-                    cell.alignment = wrap
                 row.append(cell)
             else:
                 row.append(value)

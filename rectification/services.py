@@ -125,6 +125,33 @@ def item_create(
     return _save_item(item, by=by, reason=_("Created"))
 
 
+EDITABLE_FIELDS = ("measure", "type", "responsible_member", "responsible_leader", "deadline")
+
+
+@transaction.atomic
+def item_update(*, item: RectificationItem, by, version: int | None = None, **changes) -> RectificationItem:
+    """A secretary changes the measure, type, responsible people or deadline of an item not yet closed."""
+    item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
+    if not permissions.can_manage_item(by, item):
+        raise PermissionDenied(_("Only a secretary of the organisation changes its items."))
+    if item.is_closed:
+        raise ValidationError(_("A closed item cannot be changed: reopen it first."))
+    if version is not None and version != item.version:
+        raise ValidationError(
+            _("Someone else changed this item meanwhile: reload the page and make your change again.")
+        )
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, changes[name])
+    labels = ", ".join(str(RectificationItem._meta.get_field(name).verbose_name) for name in changed)
+    return _save_item(item, by=by, reason=_("Changed: %(fields)s") % {"fields": labels})
+
+
 @transaction.atomic
 def item_report_progress(
     *, item: RectificationItem, by, text: str, percent: int, done: bool = False, files=()

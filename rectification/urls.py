@@ -10,6 +10,7 @@ urlpatterns = [
     path("print/", views.ledger_print, name="ledger_print"),
     path("items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/progress/", views.item_progress, name="item_progress"),
     path("items/<int:pk>/verify/", views.item_verify, name="item_verify"),
     path("items/<int:pk>/reopen/", views.item_reopen, name="item_reopen"),

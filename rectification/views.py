@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -47,8 +47,13 @@ def _query_string(request, drop=("page",)):
 @login_required
 def ledger(request):
     f, visible, filtered = _ledger_queryset(request)
-    rows = L.apply_sort(L.ledger_rows(filtered), f["sort"])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page through ids only (cheap even deep in 100,000 rows), then read the page's rows with their relations.
+    ids = L.apply_sort(filtered, f["sort"]).values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_ids = list(page.object_list)
+    by_id = L.ledger_rows(RectificationItem.objects.filter(pk__in=page_ids)).in_bulk(page_ids)
+    page.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
+    summary, chart = L.cached_overview(request.user, f, filtered)
     return render(
         request,
         "rectification/ledger.html",
@@ -57,8 +62,8 @@ def ledger(request):
             "items": page.object_list,
             "filters": f,
             "options": L.filter_options(request.user, visible, f),
-            "summary": L.summary(filtered),
-            "chart": L.completion_chart(filtered),
+            "summary": summary,
+            "chart": chart,
             "query_string": _query_string(request),
         },
     )
@@ -132,6 +137,7 @@ def _item_page(request, item, *, progress_form=None, verify_form=None, reopen_fo
         "is_responsible": permissions.is_responsible(user, item),
         "can_reopen": can_manage and item.is_closed,
         "can_cancel": can_manage and not item.is_closed,
+        "can_edit": can_manage and not item.is_closed,
         "progress_form": progress_form or ProgressForm(initial={"percent": item.progress_percent}),
         "verify_form": verify_form or VerifyForm(),
         "reopen_form": reopen_form or ReasonForm(prefix="reopen"),
@@ -226,6 +232,42 @@ def item_cancel(request, pk):
         call=lambda item, d: services.item_cancel(item=item, by=request.user, reason=d["reason"]),
         success=_("The item is cancelled."),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item = _visible_item(request, pk)
+    if not permissions.can_manage_item(request.user, item):
+        raise PermissionDenied
+    form = ItemForm(request.POST or None, instance=item, members=organisation_members(item.plan.organisation_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(
+                item=item,
+                by=request.user,
+                version=_int_or_none(request.POST.get("version")),
+                **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The item is changed."))
+            return redirect(item)
+    item.refresh_from_db()
+    return render(
+        request,
+        "rectification/item_form.html",
+        {"form": form, "item": item, "problem": item.problem, "meeting": item.plan.meeting, "version": item.version},
+    )
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required

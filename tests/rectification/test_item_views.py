@@ -228,3 +228,36 @@ def test_overdue_item_shows_overdue_days_on_its_page(client, member_user, item):
     )
     client.force_login(member_user)
     assert "2 days overdue" in client.get(_url("item_detail", item)).content.decode()
+
+
+def test_secretary_changes_an_item_and_history_names_the_fields(client, secretary, item, other_member_user):
+    client.force_login(secretary)
+    url = _url("item_edit", item)
+    data = {
+        "measure": item.measure,
+        "type": "deadline",
+        "responsible_member": other_member_user.member.pk,
+        "deadline": "2022-01-01",
+        "version": item.version,
+    }
+    response = client.post(url, data)
+    assert "cannot be before the meeting" in response.content.decode()
+    item.refresh_from_db()
+    assert item.responsible_member != other_member_user.member
+    response = client.post(url, {**data, "deadline": "2024-03-01"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.responsible_member == other_member_user.member and item.deadline == datetime.date(2024, 3, 1)
+    assert "Changed: responsible member, deadline" in client.get(_url("item_detail", item)).content.decode()
+    # A stale form (an older version) is refused rather than overwriting the newer change.
+    response = client.post(url, {**data, "deadline": "2024-05-01", "version": item.version - 1})
+    assert "Someone else changed this item meanwhile" in response.content.decode()
+    item.refresh_from_db()
+    assert item.deadline == datetime.date(2024, 3, 1)
+
+
+def test_responsible_member_cannot_change_the_item(client, member_user, item):
+    client.force_login(member_user)
+    assert client.post(_url("item_edit", item), {"measure": "Easier"}).status_code == 403
+    item.refresh_from_db()
+    assert item.measure != "Easier"

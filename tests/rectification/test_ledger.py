@@ -201,3 +201,15 @@ def test_print_view_lists_the_filtered_items(client, secretary, item, other_item
     body = client.get(reverse("rectification:ledger_print")).content.decode()
     assert item.measure in body and other_item.measure not in body
     assert "@page" in body
+
+
+def test_summary_follows_changes_at_once(client, secretary, plan, item):
+    from rectification import services
+
+    client.force_login(secretary)
+    assert client.get(LEDGER).context["summary"]["verified"] == 0
+    RectificationItem.objects.filter(pk=item.pk).update(status=S.DONE)
+    services.item_verify(item=item, by=secretary, confirmed=True)
+    response = client.get(LEDGER)
+    assert response.context["summary"]["verified"] == 1
+    assert response.context["chart"]["bars"][0]["percent"] == 100

@@ -53,6 +53,11 @@ TABLE = {
     "rectification:ledger_export": {"expect": ALL},
     "rectification:ledger_print": {"expect": ALL},
     "rectification:item_detail": {"kwargs": _item, "expect": ITEM_SCOPED},
+    "rectification:item_edit": {
+        "kwargs": _item,
+        # The responsible member sees the item but may not change it: 403; outside the scope: 404.
+        "expect": {**ITEM_SCOPED, "member": 403},
+    },
     "rectification:item_progress": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:item_verify": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:item_reopen": {"kwargs": _item, "expect": ITEM_SCOPED},
