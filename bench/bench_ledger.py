@@ -50,10 +50,15 @@ def _django():
 def _recreate_database():
     import psycopg2
 
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
     conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         cur.execute(f"CREATE DATABASE {DB_NAME}")
     conn.close()
 
@@ -154,16 +159,19 @@ def export_child() -> None:
     client.force_login(root)
     baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
+    cpu_started = time.process_time()
     response = client.get("/rectification/export.xlsx")
     size = 0
     for chunk in response.streaming_content:
         size += len(chunk)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "seconds": round(seconds, 1),
+                "cpu_seconds": round(cpu_seconds, 1),
                 "peak_rss_mb": round(peak_mb, 1),
                 "rss_before_mb": round(baseline_mb, 1),
                 "bytes": size,
@@ -220,7 +228,8 @@ def main() -> int:
             ok &= figures["p95_ms"] < PAGE_TARGET_MS
         verdict = "OK" if export["seconds"] < EXPORT_TARGET_S and export["peak_rss_mb"] < EXPORT_TARGET_MB else "OVER"
         print(
-            f"   export .xlsx: {export['seconds']} s, peak RSS {export['peak_rss_mb']} MB "
+            f"   export .xlsx: {export['seconds']} s ({export['cpu_seconds']} s CPU in the app process), "
+            f"peak RSS {export['peak_rss_mb']} MB "
             f"(before the request {export['rss_before_mb']} MB), {export['bytes'] / 1e6:.1f} MB file "
             f"[{verdict} < {EXPORT_TARGET_S} s, < {EXPORT_TARGET_MB} MB]"
         )
