@@ -376,9 +376,11 @@ def write_xlsx(qs, fileobj, today=None) -> int:
         header.append(cell)
     ws.append(header)
 
-    sources = dict(Problem.Source.choices)
-    types = dict(RectificationItem.Type.choices)
-    statuses = dict(S.choices)
+    # Labels resolved to plain strings once, not a lazy translation per cell.
+    sources = {key: str(label) for key, label in Problem.Source.choices}
+    types = {key: str(label) for key, label in RectificationItem.Type.choices}
+    statuses = {key: str(label) for key, label in S.choices}
+    by_hand = str(_("added by hand"))
     open_statuses = {S.OPEN, S.IN_PROGRESS}
     wrap_columns = {i for i, (_h, _w, w) in enumerate(EXPORT_COLUMNS) if w}
     count = 0
@@ -406,14 +408,14 @@ def write_xlsx(qs, fileobj, today=None) -> int:
             org,
             m_title or str(m_year),
             held_on,
-            str(sources.get(source, "")) if source else str(_("added by hand")),
+            sources.get(source, source) if source else by_hand,
             problem or "",
             measure,
-            str(types.get(type_, type_)),
+            types.get(type_, type_),
             responsible,
             leader or "",
             deadline,
-            str(statuses.get(status, status)),
+            statuses.get(status, status),
             percent,
             overdue,
             completed_on,
