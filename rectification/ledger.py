@@ -305,8 +305,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
     # (header, width, wrap)
     (gettext_lazy("No."), 6, False),
-    (gettext_lazy("Organisation"), 28, True),
-    (gettext_lazy("Meeting"), 30, True),
+    (gettext_lazy("Organisation"), 32, False),
+    (gettext_lazy("Meeting"), 40, False),
     (gettext_lazy("Meeting date"), 12, False),
     (gettext_lazy("Source"), 16, False),
     (gettext_lazy("Problem"), 45, True),
