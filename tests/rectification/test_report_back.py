@@ -84,3 +84,13 @@ def test_report_back_page_shows_the_tag(client, secretary, other_secretary, plan
     assert "1 measure: 1 completed" in client.get(url).content.decode()
     client.force_login(other_secretary)
     assert client.get(url).status_code == 404
+
+
+def test_plan_page_of_the_next_meeting_shows_the_report(client, secretary, plan, next_meeting):
+    from tests.factories import PlanFactory
+
+    _plan_items(plan, [S.VERIFIED, S.IN_PROGRESS])
+    next_plan = PlanFactory(meeting=next_meeting)
+    client.force_login(secretary)
+    body = client.get(next_plan.get_absolute_url()).content.decode()
+    assert "2 measures: 1 completed, 1 in progress" in body
