@@ -31,6 +31,23 @@ class RectificationPlanQuerySet(models.QuerySet):
         return self.filter(q).distinct()
 
 
+def secretary_plan_ids(user) -> list[int]:
+    """Ids of the plans of the organisations where the user is secretary (one query, cached on the user).
+
+    Filtering items by plan id, not through a join to the plan's organisation, lets the database
+    combine indexes (plan, responsible member, responsible leader) instead of scanning every item."""
+    cached = getattr(user, "_rectification_plan_ids", None)
+    if cached is None:
+        org_ids = secretary_organisation_ids(user)
+        cached = []
+        if org_ids:
+            from .models import RectificationPlan
+
+            cached = list(RectificationPlan.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
+        user._rectification_plan_ids = cached
+    return cached
+
+
 class RectificationItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Members see their own items; secretaries their organisations' items."""
@@ -38,7 +55,7 @@ class RectificationItemQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        q = Q(plan__organisation_id__in=secretary_organisation_ids(user))
+        q = Q(plan_id__in=secretary_plan_ids(user))
         member = member_for(user)
         if member is not None:
             q |= Q(responsible_member=member) | Q(responsible_leader=member)

@@ -1,34 +1,469 @@
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+"""Thin views: fetch through scoped querysets (out of scope is a 404), show on GET, call a service on POST."""
 
-from .models import RectificationItem, RectificationPlan
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from meetings.models import CriticismRecord, HeartToHeartTalk, InspectionMaterial, Meeting, SolicitedOpinion
+
+from . import ledger as L
+from . import permissions, services
+from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm, organisation_members
+from .models import Evidence, Problem, RectificationItem, RectificationPlan
+
+PAGE_SIZE = 50
+PRINT_LIMIT = 5000
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+# --- the ledger ---------------------------------------------------------------------------------------------------
+
+
+def _ledger_queryset(request):
+    f = L.parse_filters(request.GET)
+    visible = RectificationItem.objects.visible_to(request.user)
+    filtered = L.apply_filters(visible, f)
+    return f, visible, filtered
+
+
+def _query_string(request, drop=("page",)):
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
 
 
 @login_required
 def ledger(request):
-    items = RectificationItem.objects.visible_to(request.user).select_related(
-        "plan__meeting__organisation", "responsible_member", "problem"
+    f, visible, filtered = _ledger_queryset(request)
+    # Page through ids only (cheap even deep in 100,000 rows), then read the page's rows with their relations.
+    ids = L.apply_sort(filtered, f["sort"]).values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_ids = list(page.object_list)
+    by_id = L.ledger_rows(RectificationItem.objects.filter(pk__in=page_ids)).in_bulk(page_ids)
+    page.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
+    summary, chart = L.cached_overview(request.user, f, filtered)
+    return render(
+        request,
+        "rectification/ledger.html",
+        {
+            "page_obj": page,
+            "items": page.object_list,
+            "filters": f,
+            "options": L.filter_options(request.user, visible, f),
+            "summary": summary,
+            "chart": chart,
+            "query_string": _query_string(request),
+        },
     )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "rectification/ledger.html", {"page_obj": page, "items": page.object_list})
+
+
+@login_required
+def ledger_export(request):
+    f, _visible, filtered = _ledger_queryset(request)
+    rows = L.apply_sort(filtered, f["sort"])
+    tmp = L.export_tempfile(rows)
+    filename = f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx"
+    response = FileResponse(
+        tmp,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def ledger_print(request):
+    f, _visible, filtered = _ledger_queryset(request)
+    rows = list(L.apply_sort(L.ledger_rows(filtered), f["sort"])[: PRINT_LIMIT + 1])
+    return render(
+        request,
+        "rectification/ledger_print.html",
+        {
+            "items": rows[:PRINT_LIMIT],
+            "truncated": len(rows) > PRINT_LIMIT,
+            "limit": PRINT_LIMIT,
+            "summary": L.summary(filtered),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- items ----------------------------------------------------------------------------------------------------------
+
+
+def _visible_item(request, pk):
+    return get_object_or_404(
+        RectificationItem.objects.visible_to(request.user).select_related(
+            "plan__meeting__organisation",
+            "plan__organisation",
+            "responsible_member",
+            "responsible_leader",
+            "problem__material",
+            "problem__about_member",
+        ),
+        pk=pk,
+    )
+
+
+def _item_page(request, item, *, progress_form=None, verify_form=None, reopen_form=None, cancel_form=None):
+    user = request.user
+    can_report = permissions.can_report_progress(user, item) and item.status in (
+        RectificationItem.Status.OPEN,
+        RectificationItem.Status.IN_PROGRESS,
+    )
+    can_manage = permissions.can_manage_item(user, item)
+    reports = item.progress_reports.select_related("author").prefetch_related("evidence").order_by("-date", "-id")
+    context = {
+        "item": item,
+        "reports": reports,
+        "verifications": item.verifications.select_related("verified_by").order_by("-verified_at"),
+        "history": item.history.select_related("history_user").order_by("-history_date", "-history_id")[:100],
+        "can_report": can_report,
+        "can_verify": can_manage and item.status == RectificationItem.Status.DONE,
+        "is_responsible": permissions.is_responsible(user, item),
+        "can_reopen": can_manage and item.is_closed,
+        "can_cancel": can_manage and not item.is_closed,
+        "can_edit": can_manage and not item.is_closed,
+        "progress_form": progress_form or ProgressForm(initial={"percent": item.progress_percent}),
+        "verify_form": verify_form or VerifyForm(),
+        "reopen_form": reopen_form or ReasonForm(prefix="reopen"),
+        "cancel_form": cancel_form or ReasonForm(prefix="cancel"),
+    }
+    return render(request, "rectification/item_detail.html", context)
 
 
 @login_required
 def item_detail(request, pk):
-    item = get_object_or_404(
-        RectificationItem.objects.visible_to(request.user).select_related("plan__meeting", "responsible_member"), pk=pk
+    return _item_page(request, _visible_item(request, pk))
+
+
+def _item_action(request, pk, *, form_class, form_key, prefix=None, call, success):
+    item = _visible_item(request, pk)
+    if request.method != "POST":
+        return _item_page(request, item)
+    form = form_class(request.POST, request.FILES, prefix=prefix)
+    if form.is_valid():
+        try:
+            call(item, form.cleaned_data)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, success)
+            return redirect(item)
+    problems = " ".join(str(e) for e in form.non_field_errors()) or _("Check the form.")
+    messages.error(request, _("Nothing was changed.") + " " + problems)
+    item.refresh_from_db()
+    return _item_page(request, item, **{form_key: form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_progress(request, pk):
+    return _item_action(
+        request,
+        pk,
+        form_class=ProgressForm,
+        form_key="progress_form",
+        call=lambda item, d: services.item_report_progress(
+            item=item,
+            by=request.user,
+            text=d["text"],
+            percent=d["percent"],
+            done=d["done"],
+            files=d["evidence"],
+        ),
+        success=_("Progress reported."),
     )
-    return render(request, "rectification/item_detail.html", {"item": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_verify(request, pk):
+    return _item_action(
+        request,
+        pk,
+        form_class=VerifyForm,
+        form_key="verify_form",
+        call=lambda item, d: services.item_verify(
+            item=item, by=request.user, confirmed=d["confirmed"], comment=d["comment"]
+        ),
+        success=_("Verification recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_reopen(request, pk):
+    return _item_action(
+        request,
+        pk,
+        form_class=ReasonForm,
+        form_key="reopen_form",
+        prefix="reopen",
+        call=lambda item, d: services.item_reopen(item=item, by=request.user, reason=d["reason"]),
+        success=_("The item is reopened."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_cancel(request, pk):
+    return _item_action(
+        request,
+        pk,
+        form_class=ReasonForm,
+        form_key="cancel_form",
+        prefix="cancel",
+        call=lambda item, d: services.item_cancel(item=item, by=request.user, reason=d["reason"]),
+        success=_("The item is cancelled."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item = _visible_item(request, pk)
+    if not permissions.can_manage_item(request.user, item):
+        raise PermissionDenied
+    form = ItemForm(request.POST or None, instance=item, members=organisation_members(item.plan.organisation_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(
+                item=item,
+                by=request.user,
+                version=_int_or_none(request.POST.get("version")),
+                **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The item is changed."))
+            return redirect(item)
+    item.refresh_from_db()
+    return render(
+        request,
+        "rectification/item_form.html",
+        {"form": form, "item": item, "problem": item.problem, "meeting": item.plan.meeting, "version": item.version},
+    )
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(
+        Evidence.objects.filter(report__item__in=RectificationItem.objects.visible_to(request.user).values("pk")),
+        pk=pk,
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- plans, problems, new items -------------------------------------------------------------------------------------
 
 
 @login_required
 def plan_detail(request, pk):
-    plan = get_object_or_404(RectificationPlan.objects.visible_to(request.user).select_related("meeting"), pk=pk)
-    return render(request, "rectification/plan_detail.html", {"plan": plan, "items": plan.items.all()})
+    plan = get_object_or_404(
+        RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
+    )
+    can_manage = request.user.is_superuser or plan.organisation_id in _managed_org_ids(request.user)
+    items = (
+        RectificationItem.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("responsible_member", "problem")
+    )
+    unaddressed = []
+    if can_manage:
+        unaddressed = Problem.objects.filter(meeting=plan.meeting, items__isnull=True).select_related("about_member")
+    return render(
+        request,
+        "rectification/plan_detail.html",
+        {"plan": plan, "items": items, "unaddressed": unaddressed, "can_manage": can_manage},
+    )
+
+
+def _managed_org_ids(user):
+    from members.permissions import secretary_organisation_ids
+
+    return secretary_organisation_ids(user)
+
+
+SOURCE_PARAMS = {
+    "material": (InspectionMaterial, Problem.Source.SELF_INSPECTION),
+    "criticism": (CriticismRecord, Problem.Source.CRITICISM),
+    "opinion": (SolicitedOpinion, Problem.Source.SOLICITED_OPINION),
+    "talk": (HeartToHeartTalk, Problem.Source.HEART_TO_HEART),
+}
+
+
+def _problem_source(request, managed):
+    """The record the problem comes from (?material= ?criticism= ?opinion= ?talk=), if in the user's scope."""
+    for key, (model, source) in SOURCE_PARAMS.items():
+        raw = request.GET.get(key)
+        if raw is None:
+            continue
+        try:
+            pk = int(raw)
+        except ValueError as error:
+            raise Http404 from error
+        qs = model.objects.all()
+        if model is InspectionMaterial:
+            qs = InspectionMaterial.objects.visible_to(request.user)
+        obj = get_object_or_404(qs.filter(meeting__in=managed).select_related("meeting"), pk=pk)
+        return key, obj, source
+    return None, None, None
+
+
+def _prefill(key, obj, source):
+    initial = {"meeting": obj.meeting_id, "source": source}
+    if key == "material":
+        initial["about_member"] = None if obj.on_behalf_of_group else obj.author_id
+    elif key == "criticism":
+        initial["about_member"] = obj.to_member_id or obj.from_member_id
+        initial["description"] = obj.content
+    elif key == "opinion":
+        initial["about_member"] = obj.addressed_to_id
+        initial["description"] = obj.content
+    elif key == "talk":
+        initial["description"] = obj.summary
+    return initial
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def problem_create(request):
-    raise Http404
+    managed = Meeting.objects.managed_by(request.user)
+    if not request.user.is_superuser and not _managed_org_ids(request.user):
+        raise Http404
+    key, source_obj, source = _problem_source(request, managed)
+    meetings = managed.order_by("-held_on", "-id")
+    initial = {}
+    if source_obj is not None:
+        meetings = meetings.filter(pk=source_obj.meeting_id)
+        initial = _prefill(key, source_obj, source)
+    elif request.GET.get("meeting"):
+        initial["meeting"] = request.GET.get("meeting")
+    form = ProblemForm(
+        request.POST or None,
+        initial=initial,
+        meetings=meetings,
+        members=_members_of_managed(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            problem = services.problem_create(
+                meeting=d["meeting"],
+                by=request.user,
+                description=d["description"],
+                source=d["source"],
+                aspect=d["aspect"],
+                severity=d["severity"],
+                about_member=d["about_member"],
+                **({key: source_obj} if source_obj is not None else {}),
+            )
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Problem recorded. Now set its rectification measure."))
+            return redirect(reverse("rectification:item_create") + f"?problem={problem.pk}")
+    return render(
+        request,
+        "rectification/problem_form.html",
+        {"form": form, "source_key": key, "source_obj": source_obj},
+    )
+
+
+def _members_of_managed(user):
+    from members.models import Member
+
+    if user.is_superuser:
+        return Member.objects.order_by("name")
+    return Member.objects.filter(memberships__organisation_id__in=_managed_org_ids(user)).distinct().order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request):
+    """A new item of a meeting's plan: ?problem=<id> (the plan is made on the first item) or ?plan=<id>."""
+    managed = Meeting.objects.managed_by(request.user)
+    problem = plan = None
+    if request.GET.get("problem"):
+        problem = get_object_or_404(
+            Problem.objects.filter(meeting__in=managed).select_related("meeting", "about_member"),
+            pk=_int_or_404(request.GET["problem"]),
+        )
+        meeting = problem.meeting
+    elif request.GET.get("plan"):
+        plan = get_object_or_404(
+            RectificationPlan.objects.filter(meeting__in=managed).select_related("meeting"),
+            pk=_int_or_404(request.GET["plan"]),
+        )
+        meeting = plan.meeting
+    else:
+        raise Http404
+    initial = {}
+    if problem is not None and problem.about_member_id:
+        initial["responsible_member"] = problem.about_member_id
+    form = ItemForm(request.POST or None, initial=initial, members=organisation_members(meeting.organisation_id))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                target = plan or services.plan_get_or_create(meeting=meeting, by=request.user)
+                item = services.item_create(plan=target, by=request.user, problem=problem, **d)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Rectification item %(number)s added.") % {"number": item.number})
+            return redirect(item)
+    return render(
+        request, "rectification/item_form.html", {"form": form, "problem": problem, "plan": plan, "meeting": meeting}
+    )
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+
+
+@login_required
+def report_back_page(request, meeting_pk):
+    """The report on the previous meeting's rectification, as it stands for this meeting."""
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("previous_meeting", "organisation"), pk=meeting_pk
+    )
+    return render(request, "rectification/report_back_page.html", {"meeting": meeting})

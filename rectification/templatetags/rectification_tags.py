@@ -6,10 +6,89 @@ importing rectification.
 """
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..models import RectificationItem, ReportBack
 
 register = template.Library()
+
+S = RectificationItem.Status
+# The order in which the totals read: "18 measures: 15 completed, 3 in progress".
+TOTAL_PARTS = [
+    (S.VERIFIED, lambda n: ngettext("%(n)s completed", "%(n)s completed", n)),
+    (S.DONE, lambda n: ngettext("%(n)s awaiting verification", "%(n)s awaiting verification", n)),
+    (S.IN_PROGRESS, lambda n: ngettext("%(n)s in progress", "%(n)s in progress", n)),
+    (S.OPEN, lambda n: ngettext("%(n)s not started", "%(n)s not started", n)),
+    (S.CANCELLED, lambda n: ngettext("%(n)s cancelled", "%(n)s cancelled", n)),
+]
+
+
+def report_back_data(meeting) -> dict:
+    """The entries and totals of the report on the previous meeting's rectification (at most two queries).
+
+    Once the meeting is held, its snapshot (ReportBack) is shown, so later changes do not rewrite
+    what was reported; before that, the items' current state."""
+    empty = {"meeting": meeting, "entries": [], "totals": None, "live": False}
+    if meeting is None or not getattr(meeting, "previous_meeting_id", None):
+        return empty
+    labels = dict(S.choices)
+    snapshot = ReportBack.objects.filter(meeting_id=meeting.pk).select_related("item__responsible_member")
+    entries = [
+        {
+            "item": rb.item,
+            "status": rb.status,
+            "status_label": labels.get(rb.status, rb.status),
+            "percent": rb.progress_percent,
+            "note": rb.note,
+        }
+        for rb in snapshot.order_by("item__plan_id", "item__number", "item_id")
+    ]
+    live = False
+    if not entries:
+        live = True
+        items = RectificationItem.objects.filter(plan__meeting_id=meeting.previous_meeting_id).select_related(
+            "responsible_member"
+        )
+        entries = [
+            {
+                "item": item,
+                "status": item.status,
+                "status_label": labels.get(item.status, item.status),
+                "percent": item.progress_percent,
+                "note": item.status_reason,
+            }
+            for item in items.order_by("plan_id", "number", "id")
+        ]
+    if not entries:
+        return empty
+    counts = {value: 0 for value in S.values}
+    for entry in entries:
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    total = len(entries)
+    parts = [make(counts[status]) % {"n": counts[status]} for status, make in TOTAL_PARTS if counts[status]]
+    sentence = ngettext("%(n)s measure", "%(n)s measures", total) % {"n": total} + _(": ") + ", ".join(parts)
+    return {
+        "meeting": meeting,
+        "entries": entries,
+        "live": live,
+        "totals": {"total": total, "counts": counts, "completed": counts[S.VERIFIED], "sentence": sentence},
+    }
 
 
 @register.inclusion_tag("rectification/includes/report_back.html")
 def report_back(meeting):
-    return {"meeting": meeting, "entries": [], "totals": None}
+    return report_back_data(meeting)
+
+
+@register.inclusion_tag("rectification/includes/progress_bar.html")
+def progress_bar(percent, status=""):
+    return {"percent": percent or 0, "status": status}
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, else username; empty for None."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

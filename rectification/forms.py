@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+
+from .models import Problem, RectificationItem
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = ["meeting", "source", "about_member", "aspect", "description", "severity"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, meetings, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["about_member"].queryset = members
+        self.fields["about_member"].empty_label = _("— the group as a whole —")
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = RectificationItem
+        fields = ["measure", "type", "responsible_member", "responsible_leader", "deadline"]
+        widgets = {
+            "measure": forms.Textarea(attrs={"rows": 3}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_member"].queryset = members
+        self.fields["responsible_leader"].queryset = members
+
+    def _post_clean(self):
+        # Model validation (deadline after the meeting, deadline unless long-term) runs in the service,
+        # which knows the plan; the form checks only its own fields.
+        pass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    # No min/max here: the service gives the clear message, and the form keeps what was typed.
+    percent = forms.IntegerField(label=_("Progress (%)"))
+    done = forms.BooleanField(label=_("Finished: ask for verification"), required=False)
+    evidence = MultipleFileField(
+        label=_("Evidence (.pdf .docx .jpg .png, at most 20 MB each)"),
+        required=False,
+    )
+
+
+class VerifyForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        label=_("Verification"),
+        choices=[("1", _("Confirmed: close the item")), ("0", _("Not confirmed: back to in progress"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (required when not confirmed)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    # Not required here: the service says why a reason is needed, in words the user understands.
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def organisation_members(organisation_id):
+    return Member.objects.filter(memberships__organisation_id=organisation_id).distinct().order_by("name")

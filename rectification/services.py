@@ -1,0 +1,268 @@
+"""Every write of the rectification app: check permission, validate, change state, history, notify."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Meeting
+from members.models import Member
+from members.permissions import is_secretary_of
+
+from . import permissions
+from .models import (
+    Evidence,
+    Problem,
+    ProgressReport,
+    RectificationItem,
+    RectificationPlan,
+    ReportBack,
+    Verification,
+)
+from .uploads import validate_upload
+
+S = RectificationItem.Status
+
+
+def _save_item(item: RectificationItem, *, by, reason: str) -> RectificationItem:
+    """Save with a bumped version, the acting user and a change reason in the item's history."""
+    item.version += 1
+    item._history_user = by
+    item._change_reason = reason
+    item.full_clean()
+    item.save()
+    return item
+
+
+def _require_reason(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+@transaction.atomic
+def problem_create(
+    *,
+    meeting: Meeting,
+    by,
+    description: str,
+    source: str = Problem.Source.SELF_INSPECTION,
+    aspect: str = "",
+    severity: str = Problem.Severity.MEDIUM,
+    about_member: Member | None = None,
+    material=None,
+    criticism=None,
+    opinion=None,
+    talk=None,
+) -> Problem:
+    if not is_secretary_of(by, meeting.organisation_id):
+        raise Http404
+    for linked in (material, criticism, opinion, talk):
+        if linked is not None and linked.meeting_id != meeting.pk:
+            raise ValidationError(_("The problem's source belongs to another meeting."))
+    problem = Problem(
+        meeting=meeting,
+        source=source,
+        description=(description or "").strip(),
+        aspect=aspect or "",
+        severity=severity,
+        about_member=about_member,
+        material=material,
+        criticism=criticism,
+        opinion=opinion,
+        talk=talk,
+        created_by=by,
+    )
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def plan_get_or_create(*, meeting: Meeting, by) -> RectificationPlan:
+    if not is_secretary_of(by, meeting.organisation_id):
+        raise Http404
+    plan, _created = RectificationPlan.objects.get_or_create(
+        meeting=meeting,
+        organisation_id=meeting.organisation_id,
+        defaults={"title": _("Rectification plan of %(meeting)s") % {"meeting": meeting}},
+    )
+    return plan
+
+
+@transaction.atomic
+def item_create(
+    *,
+    plan: RectificationPlan,
+    by,
+    measure: str,
+    type: str,
+    responsible_member: Member,
+    responsible_leader: Member | None = None,
+    deadline: datetime.date | None = None,
+    problem: Problem | None = None,
+) -> RectificationItem:
+    if not is_secretary_of(by, plan.organisation_id):
+        raise Http404
+    if problem is not None and problem.meeting_id != plan.meeting_id:
+        raise ValidationError(_("The problem was found at another meeting."))
+    last = plan.items.order_by("-number").values_list("number", flat=True).first() or 0
+    item = RectificationItem(
+        plan=plan,
+        problem=problem,
+        number=last + 1,
+        measure=(measure or "").strip(),
+        type=type,
+        responsible_member=responsible_member,
+        responsible_leader=responsible_leader,
+        deadline=deadline,
+        version=0,
+    )
+    return _save_item(item, by=by, reason=_("Created"))
+
+
+EDITABLE_FIELDS = ("measure", "type", "responsible_member", "responsible_leader", "deadline")
+
+
+@transaction.atomic
+def item_update(*, item: RectificationItem, by, version: int | None = None, **changes) -> RectificationItem:
+    """A secretary changes the measure, type, responsible people or deadline of an item not yet closed."""
+    item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
+    if not permissions.can_manage_item(by, item):
+        raise PermissionDenied(_("Only a secretary of the organisation changes its items."))
+    if item.is_closed:
+        raise ValidationError(_("A closed item cannot be changed: reopen it first."))
+    if version is not None and version != item.version:
+        raise ValidationError(
+            _("Someone else changed this item meanwhile: reload the page and make your change again.")
+        )
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, changes[name])
+    labels = ", ".join(str(RectificationItem._meta.get_field(name).verbose_name) for name in changed)
+    return _save_item(item, by=by, reason=_("Changed: %(fields)s") % {"fields": labels})
+
+
+@transaction.atomic
+def item_report_progress(
+    *, item: RectificationItem, by, text: str, percent: int, done: bool = False, files=()
+) -> ProgressReport:
+    item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
+    if not permissions.can_report_progress(by, item):
+        raise PermissionDenied(_("Only the responsible member reports progress on this item."))
+    if item.status not in (S.OPEN, S.IN_PROGRESS):
+        raise ValidationError(
+            _("Progress can be reported only on an open item or one in progress (this one is %(status)s).")
+            % {"status": item.get_status_display()}
+        )
+    if percent is None or not 0 <= int(percent) <= 100:
+        raise ValidationError(_("Progress is a percentage from 0 to 100."))
+    percent = 100 if done else int(percent)
+    text = _require_reason(text, _("Say what was done."))
+    content_types = [validate_upload(f) for f in files]
+    report = ProgressReport(item=item, text=text, percent=percent, author=by, date=timezone.localdate())
+    report.full_clean()
+    report.save()
+    for f, content_type in zip(files, content_types, strict=True):
+        Evidence.objects.create(
+            report=report, file=f, original_name=f.name[:255], content_type=content_type, size=f.size
+        )
+    item.progress_percent = percent
+    if done:
+        item.status = S.DONE
+        item.completed_on = timezone.localdate()
+        item.completion_note = text
+        reason = _("Reported done")
+    else:
+        item.status = S.IN_PROGRESS
+        reason = _("Progress reported: %(percent)s%%") % {"percent": percent}
+    _save_item(item, by=by, reason=reason)
+    return report
+
+
+@transaction.atomic
+def item_verify(*, item: RectificationItem, by, confirmed: bool, comment: str = "") -> Verification:
+    item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
+    if permissions.is_responsible(by, item):
+        raise ValidationError(_("You are responsible for this item: another secretary must verify it."))
+    if not permissions.can_manage_item(by, item):
+        raise PermissionDenied(_("Only a secretary of the organisation verifies its items."))
+    if item.status != S.DONE:
+        raise ValidationError(
+            _("Only an item reported done can be verified (this one is %(status)s).")
+            % {"status": item.get_status_display()}
+        )
+    comment = (comment or "").strip()
+    if not confirmed:
+        comment = _require_reason(comment, _("Say why the item is not confirmed."))
+    verification = Verification(item=item, confirmed=confirmed, comment=comment, verified_by=by)
+    verification.full_clean()
+    verification.save()
+    if confirmed:
+        item.status = S.VERIFIED
+        item.verified_at = timezone.now()
+        item.status_reason = ""
+        reason = _("Verified")
+    else:
+        item.status = S.IN_PROGRESS
+        item.completed_on = None
+        item.status_reason = comment
+        reason = _("Not confirmed: %(reason)s") % {"reason": comment}
+    _save_item(item, by=by, reason=reason)
+    return verification
+
+
+@transaction.atomic
+def item_reopen(*, item: RectificationItem, by, reason: str) -> RectificationItem:
+    item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
+    if not permissions.can_manage_item(by, item):
+        raise PermissionDenied(_("Only a secretary of the organisation reopens its items."))
+    if item.status not in RectificationItem.CLOSED_STATUSES:
+        raise ValidationError(_("Only a closed item (verified or cancelled) can be reopened."))
+    reason = _require_reason(reason, _("Say why the item is reopened."))
+    item.status = S.IN_PROGRESS
+    item.status_reason = reason
+    item.verified_at = None
+    item.completed_on = None
+    item.reopened_count += 1
+    return _save_item(item, by=by, reason=_("Reopened: %(reason)s") % {"reason": reason})
+
+
+@transaction.atomic
+def item_cancel(*, item: RectificationItem, by, reason: str) -> RectificationItem:
+    item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
+    if not permissions.can_manage_item(by, item):
+        raise PermissionDenied(_("Only a secretary of the organisation cancels its items."))
+    if item.is_closed:
+        raise ValidationError(_("This item is already closed."))
+    reason = _require_reason(reason, _("Say why the item is cancelled."))
+    item.status = S.CANCELLED
+    item.status_reason = reason
+    return _save_item(item, by=by, reason=_("Cancelled: %(reason)s") % {"reason": reason})
+
+
+@transaction.atomic
+def report_back_snapshot(*, meeting: Meeting) -> int:
+    """Record, once, the status of every item of the previous meeting's plans as it stands now.
+
+    Idempotent: entries already taken are kept as they were (history is not rewritten)."""
+    if not meeting.previous_meeting_id:
+        return 0
+    items = RectificationItem.objects.filter(plan__meeting_id=meeting.previous_meeting_id).values_list(
+        "pk", "status", "progress_percent", "status_reason"
+    )
+    entries = [
+        ReportBack(meeting=meeting, item_id=pk, status=status, progress_percent=pct, note=note)
+        for pk, status, pct, note in items
+    ]
+    ReportBack.objects.bulk_create(entries, ignore_conflicts=True, batch_size=1000)
+    return len(entries)

@@ -1,0 +1,215 @@
+"""The ledger page, its summary and chart, its filters, the .xlsx export and the print view."""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from rectification.models import Problem, RectificationItem
+from tests.factories import ItemFactory, PlanFactory
+
+S = RectificationItem.Status
+pytestmark = pytest.mark.django_db
+LEDGER = reverse("rectification:ledger")
+EXPORT = reverse("rectification:ledger_export")
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _workbook(response):
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_secretary_sees_own_organisation_only(client, secretary, item, other_item):
+    client.force_login(secretary)
+    response = client.get(LEDGER)
+    body = response.content.decode()
+    assert item.measure in body
+    assert other_item.measure not in body
+    assert response.context["summary"]["total"] == 1
+
+
+def test_member_sees_only_the_items_they_are_responsible_for(client, member_user, plan, item, other_member_user):
+    colleague_item = ItemFactory(
+        plan=plan, measure="The colleague's measure", responsible_member=other_member_user.member
+    )
+    client.force_login(member_user)
+    body = client.get(LEDGER).content.decode()
+    assert item.measure in body and colleague_item.measure not in body
+
+
+def test_other_secretary_gets_no_counts_of_ours(client, other_secretary, item, other_item):
+    client.force_login(other_secretary)
+    response = client.get(LEDGER)
+    assert response.context["summary"]["total"] == 1
+    assert [bar["name"] for bar in response.context["chart"]["bars"]] == [other_item.plan.organisation.name]
+
+
+def test_filters_status_overdue_source_and_responsible(client, secretary, plan, item, other_member_user):
+    past = datetime.date.today() - datetime.timedelta(days=5)
+    late = ItemFactory(
+        plan=plan,
+        measure="Late measure",
+        deadline=past,
+        status=S.IN_PROGRESS,
+        responsible_member=other_member_user.member,
+    )
+    late.problem.source = Problem.Source.CRITICISM
+    late.problem.save()
+    client.force_login(secretary)
+
+    def measures(query):
+        return {i.measure for i in client.get(f"{LEDGER}?{query}").context["items"]}
+
+    assert measures("overdue=1") == {"Late measure"}
+    assert measures("status=open") == {item.measure}
+    assert measures("source=criticism") == {"Late measure"}
+    assert measures(f"responsible={other_member_user.member.pk}") == {"Late measure"}
+    assert measures(f"organisation={plan.organisation_id}") == {item.measure, "Late measure"}
+    body = client.get(f"{LEDGER}?overdue=1").content.decode()
+    assert "5 days overdue" in body and "text-danger" in body
+
+
+def test_sorting_and_pagination(client, secretary, plan):
+    for n in range(55):
+        ItemFactory(
+            plan=plan,
+            number=n + 1,
+            measure=f"Measure {n:02d}",
+            deadline=datetime.date(2023, 3, 1) + datetime.timedelta(days=n),
+        )
+    client.force_login(secretary)
+    page1 = client.get(f"{LEDGER}?sort=-deadline")
+    assert page1.context["items"][0].measure == "Measure 54"
+    assert page1.context["page_obj"].paginator.num_pages == 2
+    page2 = client.get(f"{LEDGER}?sort=-deadline&page=2")
+    assert [i.measure for i in page2.context["items"]] == [
+        "Measure 04",
+        "Measure 03",
+        "Measure 02",
+        "Measure 01",
+        "Measure 00",
+    ]
+    assert "sort=-deadline&page=2" in page1.content.decode()
+
+
+def test_summary_counts_rate_days_and_reopened(client, secretary, plan):
+    held = plan.meeting.held_on
+    ItemFactory(
+        plan=plan,
+        status=S.VERIFIED,
+        deadline=held + datetime.timedelta(days=30),
+        completed_on=held + datetime.timedelta(days=10),
+    )
+    ItemFactory(
+        plan=plan,
+        status=S.VERIFIED,
+        deadline=held + datetime.timedelta(days=30),
+        completed_on=held + datetime.timedelta(days=40),
+        reopened_count=1,
+    )
+    ItemFactory(plan=plan, status=S.IN_PROGRESS, deadline=datetime.date.today() - datetime.timedelta(days=1))
+    ItemFactory(plan=plan, status=S.OPEN, deadline=datetime.date.today() + datetime.timedelta(days=9))
+    client.force_login(secretary)
+    response = client.get(LEDGER)
+    summary = response.context["summary"]
+    counts = {s["value"]: s["count"] for s in summary["by_status"]}
+    assert counts[S.VERIFIED] == 2 and counts[S.IN_PROGRESS] == 1 and counts[S.OPEN] == 1
+    assert summary["overdue"] == 1
+    assert summary["on_time_rate"] == 50.0
+    assert summary["avg_days_to_close"] == 25.0
+    assert summary["reopened"] == 1
+    bar = response.context["chart"]["bars"][0]
+    assert (bar["verified"], bar["total"], bar["percent"]) == (2, 4, 50)
+    body = response.content.decode()
+    assert "<svg" in body and "50% (2/4)" in body
+    assert "<script" not in body.split("<footer")[0].split("</nav>", 1)[1]
+
+
+def _items(plan, count):
+    for n in range(count):
+        ItemFactory(plan=plan, number=n + 1, status=[S.OPEN, S.IN_PROGRESS, S.VERIFIED][n % 3])
+
+
+def test_ledger_runs_a_constant_number_of_queries(client, secretary, plan, meeting):
+    client.force_login(secretary)
+    _items(plan, 5)
+    few = _queries(client, LEDGER)
+    _items(PlanFactory(meeting__organisation=plan.organisation), 45)
+    many = _queries(client, LEDGER)
+    assert few == many
+    assert many <= 14
+
+
+def test_export_runs_a_constant_number_of_queries(client, secretary, plan):
+    client.force_login(secretary)
+    _items(plan, 5)
+    few = _queries(client, EXPORT)
+    _items(PlanFactory(meeting__organisation=plan.organisation), 45)
+    many = _queries(client, EXPORT)
+    assert few == many
+    assert many <= 6
+
+
+def test_export_is_a_spreadsheet_of_what_the_filters_show(client, secretary, plan, item, other_item):
+    ItemFactory(plan=plan, measure='=HYPERLINK("http://evil")', status=S.VERIFIED)
+    ItemFactory(plan=plan, measure="-2+3", status=S.VERIFIED)
+    ItemFactory(plan=plan, measure="@SUM(A1)", status=S.VERIFIED)
+    client.force_login(secretary)
+    response = client.get(EXPORT)
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith("attachment;")
+    ws = _workbook(response).active
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["No.", "Organisation", "Meeting"] and "Deadline" in header
+    assert ws.column_dimensions["G"].width == 50
+    measure_col = header.index("Measure")
+    measures = {row[measure_col].value: row[measure_col] for row in ws.iter_rows(min_row=2)}
+    assert other_item.measure not in measures
+    assert set(measures) == {item.measure, '=HYPERLINK("http://evil")', "-2+3", "@SUM(A1)"}
+    for text in ('=HYPERLINK("http://evil")', "-2+3", "@SUM(A1)"):
+        assert measures[text].data_type == "s"
+    assert measures[item.measure].alignment.wrap_text
+    deadline_cell = ws.cell(row=2, column=header.index("Deadline") + 1)
+    assert deadline_cell.is_date and isinstance(deadline_cell.value, datetime.datetime)
+
+    filtered = _workbook(client.get(f"{EXPORT}?status=open")).active
+    assert [r[measure_col].value for r in filtered.iter_rows(min_row=2)] == [item.measure]
+
+
+def test_member_export_holds_only_their_items(client, member_user, plan, item, other_member_user):
+    ItemFactory(plan=plan, measure="Not mine", responsible_member=other_member_user.member)
+    client.force_login(member_user)
+    ws = _workbook(client.get(EXPORT)).active
+    assert [r[6].value for r in ws.iter_rows(min_row=2)] == [item.measure]
+
+
+def test_print_view_lists_the_filtered_items(client, secretary, item, other_item):
+    client.force_login(secretary)
+    body = client.get(reverse("rectification:ledger_print")).content.decode()
+    assert item.measure in body and other_item.measure not in body
+    assert "@page" in body
+
+
+def test_summary_follows_changes_at_once(client, secretary, plan, item):
+    from rectification import services
+
+    client.force_login(secretary)
+    assert client.get(LEDGER).context["summary"]["verified"] == 0
+    RectificationItem.objects.filter(pk=item.pk).update(status=S.DONE)
+    services.item_verify(item=item, by=secretary, confirmed=True)
+    response = client.get(LEDGER)
+    assert response.context["summary"]["verified"] == 1
+    assert response.context["chart"]["bars"][0]["percent"] == 100

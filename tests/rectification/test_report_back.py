@@ -1,0 +1,96 @@
+"""The next meeting reports on the previous meeting's plan: a snapshot taken when it is held, and the tag."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from meetings.models import Meeting
+from meetings.signals import meeting_held
+from rectification import services
+from rectification.models import RectificationItem, ReportBack
+from tests.factories import ItemFactory, MeetingFactory
+
+S = RectificationItem.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def next_meeting(meeting):
+    return MeetingFactory(
+        organisation=meeting.organisation, previous_meeting=meeting, year=2023, held_on=datetime.date(2024, 1, 25)
+    )
+
+
+def _render(meeting):
+    return Template("{% load rectification_tags %}{% report_back meeting %}").render(Context({"meeting": meeting}))
+
+
+def _plan_items(plan, statuses):
+    return [ItemFactory(plan=plan, number=n + 1, status=s) for n, s in enumerate(statuses)]
+
+
+def test_holding_the_next_meeting_takes_the_snapshot_once(plan, next_meeting, secretary):
+    items = _plan_items(plan, [S.VERIFIED, S.VERIFIED, S.IN_PROGRESS])
+    meeting_held.send(sender=Meeting, meeting=next_meeting, by=secretary)
+    assert ReportBack.objects.filter(meeting=next_meeting).count() == 3
+    # Later changes do not rewrite what was reported, and a second signal changes nothing.
+    RectificationItem.objects.filter(pk=items[2].pk).update(status=S.VERIFIED, progress_percent=100)
+    meeting_held.send(sender=Meeting, meeting=next_meeting, by=secretary)
+    assert ReportBack.objects.filter(meeting=next_meeting).count() == 3
+    assert ReportBack.objects.get(meeting=next_meeting, item=items[2]).status == S.IN_PROGRESS
+    html = _render(next_meeting)
+    assert "3 measures: 2 completed, 1 in progress" in html
+    assert "Status as of the meeting date." in html
+
+
+def test_before_the_meeting_is_held_the_report_shows_the_current_status(plan, next_meeting):
+    _plan_items(plan, [S.VERIFIED, S.DONE, S.OPEN, S.CANCELLED])
+    html = _render(next_meeting)
+    assert "4 measures: 1 completed, 1 awaiting verification, 1 not started, 1 cancelled" in html
+    assert "Current status" in html
+
+
+def test_no_previous_meeting_or_no_plan_renders_nothing(meeting, next_meeting):
+    assert _render(meeting).strip() == ""
+    assert _render(next_meeting).strip() == ""
+    assert services.report_back_snapshot(meeting=meeting) == 0
+
+
+def test_the_tag_runs_a_constant_number_of_queries(plan, next_meeting):
+    _plan_items(plan, [S.VERIFIED] * 3)
+    with CaptureQueriesContext(connection) as few:
+        _render(next_meeting)
+    _plan_items(plan, [S.IN_PROGRESS] * 20)
+    with CaptureQueriesContext(connection) as many:
+        _render(next_meeting)
+    assert len(few) == len(many) == 2
+    services.report_back_snapshot(meeting=next_meeting)
+    next_meeting.refresh_from_db()
+    with CaptureQueriesContext(connection) as snap:
+        html = _render(next_meeting)
+    assert len(snap) == 1
+    assert "23 measures: 3 completed, 20 in progress" in html
+
+
+def test_report_back_page_shows_the_tag(client, secretary, other_secretary, plan, next_meeting):
+    _plan_items(plan, [S.VERIFIED])
+    client.force_login(secretary)
+    from django.urls import reverse
+
+    url = reverse("rectification:report_back", args=[next_meeting.pk])
+    assert "1 measure: 1 completed" in client.get(url).content.decode()
+    client.force_login(other_secretary)
+    assert client.get(url).status_code == 404
+
+
+def test_plan_page_of_the_next_meeting_shows_the_report(client, secretary, plan, next_meeting):
+    from tests.factories import PlanFactory
+
+    _plan_items(plan, [S.VERIFIED, S.IN_PROGRESS])
+    next_plan = PlanFactory(meeting=next_meeting)
+    client.force_login(secretary)
+    body = client.get(next_plan.get_absolute_url()).content.decode()
+    assert "2 measures: 1 completed, 1 in progress" in body
