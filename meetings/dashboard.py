@@ -6,8 +6,6 @@ Each section is a dict: {"title", "items": [{"label", "url", "meta"}], "empty", 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from members.permissions import member_for
-
 from .models import InspectionMaterial, Meeting
 
 
@@ -54,31 +52,5 @@ def dashboard_sections(user) -> list[dict]:
                 "more_url": reverse("meetings:list") + "?status=held",
             }
         )
-    member = member_for(user)
-    if member is not None:
-        upcoming = (
-            Meeting.objects.filter(attendances__member=member)
-            .exclude(pk__in=managed.values("pk"))
-            .filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.PREPARING])
-            .select_related("organisation")
-            .order_by("held_on")
-            .distinct()[:20]
-        )
-        items = [
-            {
-                "label": str(m),
-                "url": m.get_absolute_url(),
-                "meta": m.held_on.isoformat() if m.held_on else m.organisation.name,
-            }
-            for m in upcoming
-        ]
-        if items:
-            sections.append(
-                {
-                    "title": _("My upcoming meetings"),
-                    "items": items,
-                    "empty": "",
-                    "more_url": reverse("meetings:list"),
-                }
-            )
+    # A member's upcoming meetings are in meetings.material_dashboard, beside their materials.
     return sections

@@ -38,5 +38,6 @@ def test_a_member_sees_the_meetings_they_will_attend(client, org, member_user):
     client.force_login(member_user)
     body = client.get(reverse("dashboard")).content.decode()
     assert "My upcoming meetings" in body
-    assert f'href="{upcoming.get_absolute_url()}"' in body
+    assert "Next meeting" in body
+    assert f'href="{reverse("meetings:meeting_materials", args=[upcoming.pk])}"' in body
     assert "Meetings being prepared" not in body
