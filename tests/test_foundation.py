@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import OperationalError
 
-from meetings.models import Attendance, KeyPoint, Meeting, Notice
+from meetings.models import Attendance, InspectionMaterial, KeyPoint, Meeting, Notice
 from members.models import Member, Organisation
 from rectification.models import RectificationItem, ReportBack
 
@@ -107,6 +107,8 @@ def _snapshot():
     counts["meeting history"] = Meeting.history.count()
     counts["notice history"] = Notice.history.count()
     counts["item history"] = RectificationItem.history.count()
+    counts["material history"] = InspectionMaterial.history.count()
+    counts["materials"] = InspectionMaterial.objects.count()
     return counts
 
 

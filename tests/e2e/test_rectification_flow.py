@@ -19,7 +19,10 @@ def _logout(page):
 
 def test_problem_to_verified_item_to_report_back(demo, page, live_server, login, screenshot):
     material = InspectionMaterial.objects.get(
-        author__name="Chen Jing", on_behalf_of_group=False, meeting__organisation__name__contains="Municipal"
+        author__name="Chen Jing",
+        on_behalf_of_group=False,
+        meeting__organisation__name__contains="Municipal",
+        meeting__year=2022,
     )
     meeting = material.meeting
     deadline = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()

@@ -23,12 +23,14 @@ from meetings.models import (
     HeartToHeartTalk,
     InspectionMaterial,
     KeyPoint,
+    MaterialRevision,
     Meeting,
     Notice,
     PreparationActivity,
     SolicitedOpinion,
     Speech,
 )
+from meetings.search import update_search_vectors
 from members.models import Member, Membership, Organisation
 from members.permissions import PUBLISHERS_GROUP, SECRETARIES_GROUP
 from rectification.demo import load_rectification_demo
@@ -308,7 +310,79 @@ class Loader:
         )
         self.district(district, committee, secretary2_user, member2_user, publisher_user)
         self.rectification(previous, meeting, group, district)
+        self.next_meeting(meeting, group, hu)
+        # Notices were written with the ORM: bring their search vectors up to date.
+        update_search_vectors(Notice.objects.all())
         return self.created
+
+    def next_meeting(self, previous, group, hu):
+        """The next year's meeting, being prepared: members have drafts to write, and the
+        2022 plan will be reported at it."""
+        meeting = self.get(
+            Meeting,
+            organisation=previous.organisation,
+            kind=Meeting.Kind.DEMOCRATIC_LIFE,
+            year=2023,
+            title="2023 democratic life meeting of the municipal government party group",
+            defaults={
+                "theme": THEME,
+                "aspects": "\n".join(ASPECTS[:4]),
+                "location": "Municipal Government Conference Room 1",
+                "presider": hu,
+                "presider_posts": hu.posts,
+                "previous_meeting": previous,
+                "status": Meeting.Status.PREPARING,
+            },
+        )
+        self.attendance(meeting, group, presider=hu)
+        chen = self.m("Chen Jing")
+        self.get(
+            InspectionMaterial,
+            meeting=meeting,
+            author=chen,
+            on_behalf_of_group=False,
+            defaults={
+                "title": "Personal comparison-inspection material of Chen Jing",
+                "problem_sections": [
+                    {"aspect": ASPECTS[0], "text": "- Study time was squeezed by daily affairs."},
+                    {"aspect": ASPECTS[1], "text": ""},
+                    {"aspect": ASPECTS[2], "text": ""},
+                    {"aspect": ASPECTS[3], "text": ""},
+                ],
+                "causes": "",
+                "measures": "",
+                "status": InspectionMaterial.Status.DRAFT,
+            },
+        )
+        submitted = self.get(
+            InspectionMaterial,
+            meeting=meeting,
+            author=self.m("Li Qiang"),
+            on_behalf_of_group=False,
+            defaults={
+                "title": "Personal comparison-inspection material of Li Qiang",
+                "problem_sections": [
+                    {"aspect": a, "text": "- Research at the grassroots was hurried."} for a in ASPECTS[:4]
+                ],
+                "causes": "Relaxed the tempering of party spirit.",
+                "measures": "Spend at least 20 days a year at the grassroots.",
+                "status": InspectionMaterial.Status.SUBMITTED,
+            },
+        )
+        if submitted.submitted_at is None:
+            submitted.submitted_at = timezone.now()
+            submitted.save(update_fields=["submitted_at"])
+        # Every submission is kept as a revision: the reviewer compares against it.
+        self.get(
+            MaterialRevision,
+            material=submitted,
+            number=1,
+            defaults={
+                "problem_sections": submitted.problem_sections,
+                "causes": submitted.causes,
+                "measures": submitted.measures,
+            },
+        )
 
     def attendance(self, meeting, members, *, presider):
         for i, m in enumerate(members):
@@ -516,7 +590,7 @@ class Loader:
             )
 
     def materials(self, meeting, group, hu):
-        now = timezone.now()
+        now = datetime.datetime(2023, 1, 28, 2, 0, tzinfo=datetime.UTC)  # fixed: a rerun changes nothing
         section = [{"aspect": a, "text": ""} for a in ASPECTS]
 
         def sections(text_by_index):
