@@ -5,10 +5,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "demo-pass-for-browser-tests"
+
+
+# A loaded 2-core CI machine can take more than Playwright's default 5 s for a page.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
