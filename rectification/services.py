@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
+from meetings.uploads import validate_upload
 from members.models import Member
 from members.permissions import is_secretary_of
 
@@ -22,7 +23,6 @@ from .models import (
     ReportBack,
     Verification,
 )
-from .uploads import validate_upload
 
 S = RectificationItem.Status
 
