@@ -17,7 +17,7 @@ from .models import (
     SolicitedOpinion,
     Speech,
 )
-from .services import GUEST_ROLES, MEMBER_ROLES
+from .services import GUEST_ROLES, MEETING_FIELDS, MEMBER_ROLES
 
 
 class DateInput(forms.DateInput):
@@ -89,21 +89,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "year",
-            "theme",
-            "aspects",
-            "held_on",
-            "start_time",
-            "end_time",
-            "location",
-            "presider",
-            "presider_posts",
-            "previous_meeting",
-            "summary",
-        ]
+        fields = MEETING_FIELDS
         widgets = {
             "held_on": DateInput(),
             "start_time": TimeInput(),
