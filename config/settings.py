@@ -179,6 +179,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "meeting-records@local
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# History is a record, not an editor: reverting would bypass the services (status, version, search, cache).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from members.models import Member, Membership, Organisation
@@ -278,9 +279,9 @@ def meeting_edit(request, pk):
 
 
 TRANSITIONS = {
-    "prepare": (services.meeting_start_preparation, _("The meeting is now being prepared.")),
-    "held": (services.meeting_mark_held, _("The meeting is marked held.")),
-    "close": (services.meeting_close, _("The meeting is closed.")),
+    "prepare": (services.meeting_start_preparation, gettext_lazy("The meeting is now being prepared.")),
+    "held": (services.meeting_mark_held, gettext_lazy("The meeting is marked held.")),
+    "close": (services.meeting_close, gettext_lazy("The meeting is closed.")),
 }
 
 
@@ -466,9 +467,9 @@ def meeting_attendance(request, pk):
 # --- preparation -----------------------------------------------------------------------
 
 PREPARATION_FORMS = {
-    "study": (StudySessionForm, services.study_session_create, _("Study session recorded.")),
-    "opinion": (OpinionForm, services.opinion_create, _("Solicited opinion recorded.")),
-    "talk": (TalkForm, services.talk_create, _("Heart-to-heart talk recorded.")),
+    "study": (StudySessionForm, services.study_session_create, gettext_lazy("Study session recorded.")),
+    "opinion": (OpinionForm, services.opinion_create, gettext_lazy("Solicited opinion recorded.")),
+    "talk": (TalkForm, services.talk_create, gettext_lazy("Heart-to-heart talk recorded.")),
 }
 PREPARATION_MODELS = {"study": PreparationActivity, "opinion": SolicitedOpinion, "talk": HeartToHeartTalk}
 

@@ -14,6 +14,22 @@ class OrganisationScopedAdminMixin:
             return qs
         return qs.filter(**{f"{self.organisation_path}__in": secretary_organisation_ids(request.user)}).distinct()
 
+    def _require_in_scope(self, request, object_id):
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    # django-simple-history's history pages fetch the object themselves: scope them too.
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
 
 def run_service_action(modeladmin, request, queryset, service, success_message, **kwargs):
     """Run a state-changing service for each selected object, as the admin user.

@@ -100,3 +100,34 @@ def test_admin_actions_go_through_the_services(client, superuser, settings):
 
     page = client.get(reverse("admin:meetings_notice_change", args=[notice.pk])).content.decode()
     assert 'name="status"' not in page
+
+
+def test_history_pages_are_scoped_and_read_only(client, secretary, other_org, settings):
+    """A staff secretary cannot read another organisation's history, nor revert anything."""
+    from django.contrib.auth.models import Permission
+
+    from meetings.models import Notice
+    from tests.factories import NoticeFactory
+
+    secretary.is_staff = True
+    secretary.save()
+    secretary.user_permissions.add(*Permission.objects.filter(content_type__app_label="meetings"))
+    theirs = NoticeFactory(organisation=other_org, status=Notice.Status.PUBLISHED)
+    theirs.title = "Edited"
+    theirs.save()
+    version = theirs.history.earliest().history_id
+    client.force_login(secretary)
+    assert client.get(reverse("admin:meetings_notice_history", args=[theirs.pk])).status_code == 404
+    url = reverse("admin:meetings_notice_simple_history", args=[theirs.pk, version])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"title": "Reverted"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.title == "Edited"
+
+    mine = NoticeFactory(organisation=secretary.member.memberships.first().organisation)
+    mine.title = "Second"
+    mine.save()
+    first = mine.history.earliest().history_id
+    client.post(reverse("admin:meetings_notice_simple_history", args=[mine.pk, first]), {"title": "First again"})
+    mine.refresh_from_db()
+    assert mine.title == "Second"  # revert is disabled

@@ -28,6 +28,7 @@ def _held_meeting():
 
 
 def _logout(page):
+    page.locator(".navbar .dropdown-toggle").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
 

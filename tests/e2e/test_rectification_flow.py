@@ -13,6 +13,7 @@ MEASURE = "Spend twenty days a year researching at the grassroots, with written 
 
 
 def _logout(page):
+    page.locator(".navbar .dropdown-toggle").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
 
