@@ -34,6 +34,12 @@ class MemberAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("memberships__organisation")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Linking a login account is the administrator's job: secretaries cannot browse users.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "user"]
+
     @admin.display(description=_("organisations"))
     def organisation_list(self, obj):
         return ", ".join(m.organisation.name for m in obj.memberships.all())

@@ -131,3 +131,16 @@ def test_history_pages_are_scoped_and_read_only(client, secretary, other_org, se
     client.post(reverse("admin:meetings_notice_simple_history", args=[mine.pk, first]), {"title": "First again"})
     mine.refresh_from_db()
     assert mine.title == "Second"  # revert is disabled
+
+
+def test_staff_secretary_cannot_link_login_accounts(client, secretary):
+    from django.contrib.auth.models import Permission
+
+    secretary.is_staff = True
+    secretary.save()
+    secretary.user_permissions.add(*Permission.objects.filter(content_type__app_label="members"))
+    client.force_login(secretary)
+    member = secretary.member
+    page = client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
+    assert 'name="user"' not in page
+    assert "Secretary" in page

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import OperationalError
+from django.utils import timezone
 
 from meetings.models import Attendance, InspectionMaterial, KeyPoint, Meeting, Notice
 from members.models import Member, Organisation
@@ -133,6 +134,7 @@ def test_load_demo_recreates_the_seed_meeting_and_is_idempotent(settings, monkey
     assert points[4].startswith("Fifth, we must continue to change our style of work")
     notice = Notice.objects.get(meeting=meeting)
     assert str(notice.dateline) == "2023-01-31"
+    assert timezone.localtime(notice.publish_at).date() == notice.dateline  # published the day of its dateline
     assert notice.body.startswith("According to the deployment of the central government")
     assert "Hu Henghua emphasized" in notice.body
     assert ReportBack.objects.filter(meeting=meeting).count() == 5
@@ -149,3 +151,17 @@ def test_load_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo")
     assert not Meeting.objects.exists()
+
+
+def test_error_pages_speak_to_people(client, member_user):
+    client.force_login(member_user)
+    response = client.get("/meetings/999999/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body and "My dashboard" in body
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

@@ -14,6 +14,7 @@ ALL_SIGNED_IN = ["member", "other_member", "secretary", "other_secretary", "publ
 TABLE = {
     "healthz": {"expect": {"anonymous": 200, **dict.fromkeys(ALL_SIGNED_IN, 200)}},
     "robots_txt": {"expect": {"anonymous": 200}},
+    "favicon": {"expect": {"anonymous": 301}},
     "dashboard": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)}},
     "javascript-catalog": {"expect": {"anonymous": 200}},
 }

@@ -8,6 +8,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +37,7 @@ from members.permissions import PUBLISHERS_GROUP, SECRETARIES_GROUP
 from rectification.demo import load_rectification_demo
 
 SEED_FILE = Path(settings.BASE_DIR) / "meetings" / "demo" / "notice-2023-01-31.txt"
+BEIJING = ZoneInfo("Asia/Shanghai")
 SEED_ORDINALS = ["First, we", "Second, we", "Third, we", "Fourth, we", "Fifth, we"]
 
 MUNICIPAL = "Party Group of the Chongqing Municipal Government"
@@ -304,7 +306,7 @@ class Loader:
                 "dateline": dateline,
                 "body": body,
                 "status": Notice.Status.PUBLISHED,
-                "publish_at": datetime.datetime(2023, 1, 31, 18, 0, tzinfo=datetime.UTC),
+                "publish_at": datetime.datetime(2023, 1, 31, 18, 0, tzinfo=BEIJING),
                 "author": publisher_user,
             },
         )
@@ -727,7 +729,7 @@ class Loader:
                     "会议强调，要以此次民主生活会为新起点，建立整改台账，抓好整改落实。"
                 ),
                 "status": Notice.Status.PUBLISHED,
-                "publish_at": datetime.datetime(2023, 2, 9, 10, 0, tzinfo=datetime.UTC),
+                "publish_at": datetime.datetime(2023, 2, 9, 10, 0, tzinfo=BEIJING),
                 "author": publisher_user,
             },
         )
