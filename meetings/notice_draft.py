@@ -199,11 +199,32 @@ def _english(f: Facts):
 
     work = []
     if f.studies:
-        work.append(ngettext("organised %(n)s study session or seminar", "organised %(n)s study sessions and seminars", f.studies) % {"n": f.studies})
+        work.append(
+            ngettext(
+                "organised %(n)s study session or seminar",
+                "organised %(n)s study sessions and seminars",
+                f.studies,
+            )
+            % {"n": f.studies}
+        )
     if f.opinions:
-        work.append(ngettext("solicited %(n)s opinion or suggestion", "solicited %(n)s opinions and suggestions", f.opinions) % {"n": f.opinions})
+        work.append(
+            ngettext(
+                "solicited %(n)s opinion or suggestion",
+                "solicited %(n)s opinions and suggestions",
+                f.opinions,
+            )
+            % {"n": f.opinions}
+        )
     if f.talks:
-        work.append(ngettext("held %(n)s heart-to-heart talk", "held %(n)s heart-to-heart talks", f.talks) % {"n": f.talks})
+        work.append(
+            ngettext(
+                "held %(n)s heart-to-heart talk",
+                "held %(n)s heart-to-heart talks",
+                f.talks,
+            )
+            % {"n": f.talks}
+        )
     if f.materials:
         work.append(
             ngettext(

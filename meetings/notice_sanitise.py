@@ -67,9 +67,7 @@ def removed_parts(body: str, image_urls: set[str] | frozenset[str] = frozenset()
             + (" " + _("Their content is removed too.") if HIDDEN_CONTENT & set(tags) else "")
         )
     if scanner.events:
-        warnings.append(
-            _("Event attributes removed: %(names)s.") % {"names": ", ".join(_unique(scanner.events))}
-        )
+        warnings.append(_("Event attributes removed: %(names)s.") % {"names": ", ".join(_unique(scanner.events))})
     if scanner.styles:
         warnings.append(_("Inline styles (style attributes) removed."))
     if scanner.bad_links:

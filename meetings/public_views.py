@@ -7,8 +7,8 @@ these pages, in the feed, the sitemap or search: every read starts from
 """
 
 import datetime
-import re
 import mimetypes
+import re
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
