@@ -5,10 +5,13 @@ supervision group's remarks, the concluding speech and its numbered key points.
 Only what is fit to publish goes in: counts of the preparation work, never the content
 of materials, talks, solicited opinions or criticism.
 
-The text follows the current language. English sentences go through gettext; Chinese
+The text follows the language of the record: Chinese when the organisation's name or the
+meeting's title is written in Chinese, otherwise the current language. English sentences go
+through gettext (ngettext for counts); Chinese
 news writing is not a word-for-word translation (dates as 1月30日, the presider's posts
 before the name, "会前…为开好民主生活会作了充分准备"), so it has its own phrasebook,
-used whenever the active language is Chinese.
+used for Chinese drafts; there, posts are joined with "、", Latin names are set off by a
+space, and key points that carry their own ordinals (一要…, First, …) are not numbered again.
 """
 
 from __future__ import annotations
