@@ -282,7 +282,10 @@ def public_page(view):
         if not _setting("PUBLIC_CACHE_ENABLED", True) or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         query = request.META.get("QUERY_STRING", "")
-        key = f"{getattr(request, 'LANGUAGE_CODE', '')}:{request.path}?{query}"
+        # The host is part of the key: canonical links, og:url, the feed and the sitemap carry
+        # absolute addresses built from the request.
+        origin = f"{request.scheme}://{request.get_host()}"
+        key = f"{getattr(request, 'LANGUAGE_CODE', '')}:{origin}{request.path}?{query}"
         entry = page_cache.get(key)
         if entry is not None:
             return _serve(request, entry)

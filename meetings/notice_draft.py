@@ -5,19 +5,24 @@ supervision group's remarks, the concluding speech and its numbered key points.
 Only what is fit to publish goes in: counts of the preparation work, never the content
 of materials, talks, solicited opinions or criticism.
 
-The text follows the current language. English sentences go through gettext; Chinese
+The text follows the language of the record: Chinese when the organisation's name or the
+meeting's title is written in Chinese, otherwise the current language. English sentences go
+through gettext (ngettext for counts); Chinese
 news writing is not a word-for-word translation (dates as 1月30日, the presider's posts
 before the name, "会前…为开好民主生活会作了充分准备"), so it has its own phrasebook,
-used whenever the active language is Chinese.
+used for Chinese drafts; there, posts are joined with "、", Latin names are set off by a
+space, and key points that carry their own ordinals (一要…, First, …) are not numbered again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     AgendaItem,
@@ -113,10 +118,56 @@ def gather(meeting: Meeting) -> Facts:
     )
 
 
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# A key point that already starts with its own ordinal ("First, …", "一要…", "第一，…") is not numbered again.
+ORDINAL_START = re.compile(
+    r"^\s*(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|finally|lastly)\b"
+    r"|[一二三四五六七八九十]+[要是则]|第[一二三四五六七八九十]+|首先|其次|再次|最后"
+    r"|\d+[.、)．）]|[（(][一二三四五六七八九十\d]+[)）])",
+    re.IGNORECASE,
+)
+
+
+def record_language(meeting: Meeting) -> str:
+    """The language of the meeting's record: Chinese when its organisation's name or the
+    meeting's title is written in Chinese, otherwise the active language."""
+    names = f"{meeting.organisation.name} {getattr(meeting, 'title', '') or ''}"
+    if CJK.search(names):
+        return "zh"
+    language = (translation.get_language() or "en").lower()
+    return "zh" if language.startswith("zh") else "en"
+
+
+def numbered(points: list[str]) -> str:
+    """Key points as a numbered list, unless they already carry their own ordinals."""
+    if any(ORDINAL_START.match(p) for p in points):
+        return "\n\n".join(points)
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(points, start=1))
+
+
+def zh_spaced(text: str) -> str:
+    """Chinese text with a space where Latin letters meet Chinese characters
+    ("Ma Lei主持" -> "Ma Lei 主持"); digits stay attached (1月30日)."""
+    text = re.sub(r"(?<=[A-Za-z])(?=[\u3400-\u9fff])", " ", text)
+    return re.sub(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])", " ", text)
+
+
+def zh_posts(posts: str) -> str:
+    """Several posts joined Chinese-style: "区委副书记, 区长" -> "区委副书记、区长"."""
+    parts = [p.strip() for p in re.split(r"[,，、;；/]+", posts or "") if p.strip()]
+    return "、".join(parts)
+
+
+def zh_join(posts: str, name: str) -> str:
+    """Posts then name, as Chinese news writes them ("区长马雷"); a space between two Latin words."""
+    if posts and name and not CJK.match(posts[-1]) and not CJK.match(name[0]):
+        return f"{posts} {name}"
+    return f"{posts}{name}"
+
+
 def draft_for_meeting(meeting: Meeting) -> Draft:
     facts = gather(meeting)
-    language = (translation.get_language() or "en").lower()
-    writer = _chinese if language.startswith("zh") else _english
+    writer = _chinese if record_language(meeting) == "zh" else _english
     title, paragraphs = writer(facts)
     return Draft(
         title=title,
@@ -151,14 +202,39 @@ def _english(f: Facts):
 
     work = []
     if f.studies:
-        work.append(_("organised %(n)s study sessions and seminars") % {"n": f.studies})
+        work.append(
+            ngettext(
+                "organised %(n)s study session or seminar",
+                "organised %(n)s study sessions and seminars",
+                f.studies,
+            )
+            % {"n": f.studies}
+        )
     if f.opinions:
-        work.append(_("solicited %(n)s opinions and suggestions") % {"n": f.opinions})
+        work.append(
+            ngettext(
+                "solicited %(n)s opinion or suggestion",
+                "solicited %(n)s opinions and suggestions",
+                f.opinions,
+            )
+            % {"n": f.opinions}
+        )
     if f.talks:
-        work.append(_("held %(n)s heart-to-heart talks") % {"n": f.talks})
+        work.append(
+            ngettext(
+                "held %(n)s heart-to-heart talk",
+                "held %(n)s heart-to-heart talks",
+                f.talks,
+            )
+            % {"n": f.talks}
+        )
     if f.materials:
         work.append(
-            _("wrote %(n)s comparison-inspection materials closely related to the theme of the meeting")
+            ngettext(
+                "wrote %(n)s comparison-inspection material closely related to the theme of the meeting",
+                "wrote %(n)s comparison-inspection materials closely related to the theme of the meeting",
+                f.materials,
+            )
             % {"n": f.materials}
         )
     if work:
@@ -213,7 +289,7 @@ def _english(f: Facts):
             )
         if f.key_points:
             paragraphs.append(_("%(speaker)s emphasised:") % {"speaker": speaker[:1].upper() + speaker[1:]})
-            paragraphs.append("\n".join(f"{i}. {text}" for i, text in enumerate(f.key_points, start=1)))
+            paragraphs.append(numbered(f.key_points))
     return title, paragraphs
 
 
@@ -224,7 +300,7 @@ def _chinese(f: Facts):
     lead = f"{when}{f.organisation}召开{f.year}年度{f.kind_zh}。"
     if f.presider:
         verb = "主持会议并讲话" if f.has_concluding else "主持会议"
-        lead += f"{f.presider_posts}{f.presider}{verb}。"
+        lead += f"{zh_join(zh_posts(f.presider_posts), f.presider)}{verb}。"
     paragraphs.append(lead)
 
     work = []
@@ -264,5 +340,5 @@ def _chinese(f: Facts):
             paragraphs.append(f"{speaker}在总结讲话中指出，{f.concluding_summary}")
         if f.key_points:
             paragraphs.append(f"{speaker}强调：")
-            paragraphs.append("\n".join(f"{i}. {text}" for i, text in enumerate(f.key_points, start=1)))
-    return title, paragraphs
+            paragraphs.append(numbered(f.key_points))
+    return zh_spaced(title), [zh_spaced(p) for p in paragraphs]

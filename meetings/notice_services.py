@@ -86,6 +86,10 @@ def make_slug(title: str) -> str:
     """A readable ASCII slug; Chinese titles in pinyin (渝中区 -> yu-zhong-qu)."""
     words = lazy_pinyin(title or "", errors="default")
     slug = slugify("-".join(w for w in words if w.strip()))
+    if len(slug) > 80:
+        # Cut at a word boundary, not mid-word (yu-zhong-qu, not yu-zho).
+        cut = slug[:81]
+        slug = cut[: cut.rfind("-")] if "-" in cut[1:] and not cut.endswith("-") else cut
     slug = slug[:80].strip("-")
     return slug or "notice"
 

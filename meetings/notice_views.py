@@ -3,11 +3,13 @@
 import difflib
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from .markdown import render_markdown
 from .models import Meeting, Notice
 from .notice_draft import draft_for_meeting
 from .notice_forms import NoticeForm, NoticeImageForm, ScheduleForm, WithdrawForm
+from .notice_sanitise import removed_parts
 
 
 def _newsroom_user(user):
@@ -42,9 +45,24 @@ def notice_list(request):
     notices = (
         Notice.objects.visible_to(request.user).select_related("organisation", "author").defer("body", "search_vector")
     )
-    if status in Notice.Status.values:
+    now = timezone.now()
+    due = Q(status=Notice.Status.SCHEDULED, publish_at__lte=now)
+    if status == Notice.Status.PUBLISHED:
+        # What readers see: a scheduled notice whose time has come is live.
+        notices = notices.filter(Q(status=Notice.Status.PUBLISHED) | due)
+    elif status == Notice.Status.SCHEDULED:
+        notices = notices.filter(status=Notice.Status.SCHEDULED).exclude(due)
+    elif status in Notice.Status.values:
         notices = notices.filter(status=status)
-    notices = notices.order_by("-updated_at", "-id")[:200]
+    last_editor = (
+        Notice.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    notices = list(notices.annotate(last_editor_id=Subquery(last_editor)).order_by("-updated_at", "-id")[:200])
+    editors = get_user_model().objects.in_bulk({n.last_editor_id for n in notices if n.last_editor_id})
+    for notice in notices:
+        notice.last_editor = editors.get(notice.last_editor_id)
     meetings = (
         Meeting.objects.managed_by(request.user)
         .filter(status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED])
@@ -103,17 +121,20 @@ def _edit_context(request, notice, form, **extra):
     )
     if form.is_bound and form.is_valid():
         preview.dateline = form.cleaned_data["dateline"]
+    images = list(notice.images.all())
+    image_urls = {reverse("notices:image", args=[image.pk]) for image in images}
     return {
         "notice": notice,
         "form": form,
         "preview": preview,
+        "sanitiser_warnings": removed_parts(body or "", image_urls),
         "preview_html": render_markdown(body or ""),
         "can_edit": services.can_edit(request.user, notice),
         "can_publish": services.can_publish(request.user, notice),
         "schedule_form": ScheduleForm(),
         "withdraw_form": WithdrawForm(),
         "image_form": NoticeImageForm(),
-        "images": list(notice.images.all()),
+        "images": images,
         **extra,
     }
 
@@ -140,7 +161,12 @@ def notice_edit(request, pk):
             )
         except services.NoticeConflict as exc:
             current = exc.current
-            theirs = {"version": current.version, "title": current.title, "body": current.body}
+            theirs = {
+                "version": current.version,
+                "title": current.title,
+                "body": current.body,
+                "title_differs": current.title != data["title"],
+            }
             diff = _diff(current.body, data["body"], _("their text"), _("your text"))
             mine = form.data.copy()
             mine["version"] = str(current.version)  # the next save knowingly replaces theirs
@@ -262,27 +288,38 @@ def _diff(old: str, new: str, old_label: str, new_label: str) -> list[tuple[str,
 
 @login_required
 def notice_history(request, pk):
+    """Each revision with what changed: from the revision before it (default) or from the
+    published version (?compare=published)."""
     notice = _notice_or_404(request, pk)
+    compare = "published" if request.GET.get("compare") == "published" else "previous"
     records = list(notice.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
     published = next((r for r in records if r.status == Notice.Status.PUBLISHED), None)
     revisions = []
     for i, record in enumerate(records):
-        if published is not None and record.history_id != published.history_id:
-            base, label = published, _("published version")
+        label = _("First version: everything is new.")
+        old = new = None
+        if compare == "published" and published is not None:
+            if record.history_id == published.history_id:
+                label = _("This is the published version.")
+                old = new = record
+            else:
+                older_first = record.history_date <= published.history_date
+                old, new = (record, published) if older_first else (published, record)
+                label = _("Changes from version %(old)s to version %(new)s (%(which)s)") % {
+                    "old": old.version,
+                    "new": new.version,
+                    "which": _("the published version") if new is published else _("this revision"),
+                }
         else:
-            base = records[i + 1] if i + 1 < len(records) else None
-            label = _("previous revision")
-        old_text = f"# {base.title}\n\n{base.body}" if base else ""
-        new_text = f"# {record.title}\n\n{record.body}"
-        revisions.append(
-            {
-                "record": record,
-                "base_label": label if base else _("nothing"),
-                "diff": _diff(old_text, new_text, label, _("this revision")),
-            }
-        )
+            new = record
+            old = records[i + 1] if i + 1 < len(records) else None
+            if old is not None:
+                label = _("Changes from version %(old)s to version %(new)s") % {"old": old.version, "new": new.version}
+        old_text = f"# {old.title}\n\n{old.body}" if old else ""
+        new_text = f"# {new.title}\n\n{new.body}"
+        revisions.append({"record": record, "label": label, "diff": _diff(old_text, new_text, "old", "new")})
     return render(
         request,
         "meetings/notices/notice_history.html",
-        {"notice": notice, "revisions": revisions, "published": published},
+        {"notice": notice, "revisions": revisions, "published": published, "compare": compare},
     )

@@ -8,15 +8,16 @@ these pages, in the feed, the sitemap or search: every read starts from
 
 import datetime
 import mimetypes
+import re
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
@@ -37,8 +38,9 @@ def _published():
     return Notice.objects.published()
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+def _site_url(request, path: str) -> str:
+    """An absolute address on the host the page is served from (like the feed and the sitemap)."""
+    return request.build_absolute_uri(path)
 
 
 def _render(request, template, context, status=200):
@@ -88,7 +90,7 @@ def home(request):
     return _render(
         request,
         "meetings/public/home.html",
-        {"notices": notices, "archives": _archives(), "canonical_url": _site_url("/")},
+        {"notices": notices, "archives": _archives(), "canonical_url": _site_url(request, "/")},
     )
 
 
@@ -128,7 +130,7 @@ def notice_list(request):
             "organisation_id": org_id,
             "organisation_name": org_name,
             "query_string": "&".join(query),
-            "canonical_url": _site_url(request.path + (f"?{'&'.join(query)}" if query else "")),
+            "canonical_url": _site_url(request, request.path + (f"?{'&'.join(query)}" if query else "")),
         },
     )
 
@@ -144,14 +146,24 @@ def notice_detail(request, year, pk, slug):
     canonical = notice.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
+    # The sidebar: the organisation's and the site's newest notices (once per publication generation).
+    listed = _published().select_related("organisation").only(*LIST_FIELDS, "organisation__name")
+    latest = [n for n in page_cache.memo("latest:6", lambda: list(listed[:6])) if n.pk != notice.pk][:5]
+    related = []
+    if notice.organisation_id:
+        org_id = notice.organisation_id
+        newest = page_cache.memo(f"org-latest:{org_id}", lambda: list(listed.filter(organisation_id=org_id)[:6]))
+        related = [n for n in newest if n.pk != notice.pk][:5]
     return _render(
         request,
         "meetings/public/notice_detail.html",
         {
+            "related": related,
+            "latest": latest,
             "notice": notice,
             "body_html": render_markdown(notice.body),
             "description": notice_search.plain_text(notice.body)[:160],
-            "canonical_url": _site_url(canonical),
+            "canonical_url": _site_url(request, canonical),
         },
     )
 
@@ -183,11 +195,17 @@ def search(request):
     )
 
 
+def _body_uses_image(body: str, pk: int) -> bool:
+    url = reverse("notices:image", args=[pk])
+    return re.search(re.escape(url) + r"(?![0-9])", body or "") is not None
+
+
 def notice_image(request, pk):
     """An image of a notice: public once the notice is published; before that only to
     those who may see the notice in the newsroom."""
     image = get_object_or_404(NoticeImage.objects.select_related("notice"), pk=pk)
-    public = image.notice.is_public
+    # Only an image the published body shows is public: uploads never used stay private.
+    public = image.notice.is_public and _body_uses_image(image.notice.body, pk)
     if not public and not Notice.objects.visible_to(request.user).filter(pk=image.notice_id).exists():
         raise Http404
     try:

@@ -202,6 +202,9 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
+_WORDCHAR = re.compile(r"[A-Za-z0-9'’-]")
+
+
 def highlight(text: str, terms: list[str], width: int = 160) -> str:
     """A snippet of the plain text around the first match, with every term in <mark>;
     HTML-escaped (safe to show)."""
@@ -209,9 +212,19 @@ def highlight(text: str, terms: list[str], width: int = 160) -> str:
     lowered = text.lower()
     positions = [lowered.find(t.lower()) for t in terms if t and lowered.find(t.lower()) >= 0]
     start = max(0, min(positions) - width // 3) if positions else 0
-    snippet = text[start : start + width]
+    end = min(len(text), start + width)
+    # English words are not cut: move the cut points to the nearest spaces inside the window.
+    if 0 < start < len(text) and _WORDCHAR.match(text[start - 1]) and _WORDCHAR.match(text[start]):
+        space = text.find(" ", start, min(end, start + width // 4))
+        if space >= 0:
+            start = space + 1
+    if end < len(text) and _WORDCHAR.match(text[end - 1]) and _WORDCHAR.match(text[end]):
+        space = text.rfind(" ", max(start, end - width // 4), end)
+        if space >= 0:
+            end = space
+    snippet = text[start:end].strip()
     prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(text) else ""
+    suffix = "…" if end < len(text) else ""
     return mark_terms(prefix + snippet + suffix, terms)
 
 

@@ -58,6 +58,9 @@ def test_draft_edit_publish_and_read(demo, page, live_server, login, screenshot)
     body.fill(body.input_value() + "\n\n" + ADDED + "\n\n<script>alert('x')</script>")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview")).to_contain_text(ADDED)
+    # The editor is told that the script will not be published, and the preview has no Print button.
+    expect(page.locator("#sanitiser-warnings")).to_contain_text("<script>")
+    expect(page.locator("#preview").get_by_role("button", name="Print")).to_have_count(0)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The notice was saved.")).to_be_visible()
     page.get_by_role("button", name="Publish now").click()
@@ -73,6 +76,12 @@ def test_draft_edit_publish_and_read(demo, page, live_server, login, screenshot)
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page.locator(".notice-body")).to_contain_text(ADDED)
     expect(page.locator(".notice-body script")).to_have_count(0)
+    # A news page: masthead, breadcrumb, date and source, the latest notices beside it.
+    expect(page.locator(".public-masthead")).to_contain_text("Meeting notices")
+    expect(page.locator(".breadcrumb")).to_contain_text("Notices")
+    expect(page.locator(".notice-date")).to_be_visible()
+    expect(page.locator(".latest-notices li").first).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
     screenshot("publishing-3-notice-page")
 
     # ... by a Chinese search term ...

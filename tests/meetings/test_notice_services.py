@@ -88,22 +88,23 @@ def test_draft_is_written_from_the_record_in_the_seed_style(held_meeting, secret
     assert body.startswith("On January 30, the Party Group of the Municipal Government held the 2022 democratic")
     assert "Hu Henghua, Deputy Secretary of the Municipal Party Committee, Mayor, presided over the meeting" in body
     assert "organised 2 study sessions" in body and "solicited 3 opinions" in body
-    assert "held 1 heart-to-heart talks" in body and "wrote 2 comparison-inspection materials" in body
+    assert "held 1 heart-to-heart talk " in body and "wrote 2 comparison-inspection materials" in body
     assert "rectification measures of the Party history special meeting" in body
     assert "On behalf of the Party Group of the Municipal Government, Hu Henghua made the comparison inspection" in body
     assert "criticism and self-criticism" in body
     assert "The Supervision Group attended the meeting and made remarks. Well prepared." in body
     assert "Hu Henghua pointed out: This meeting was a good start." in body
-    assert "1. First, talk about politics.\n2. Second, grasp learning." in body
+    assert "First, talk about politics.\n\nSecond, grasp learning." in body  # not "1. First"
+    assert "1. First" not in body
     assert "SECRET" not in body  # never the content of materials, talks, opinions or criticism
 
 
 def test_draft_in_chinese_when_the_language_is_chinese(held_meeting, secretary):
     with translation.override("zh-hans"):
         notice = services.notice_draft_create(meeting=held_meeting, by=secretary)
-    assert notice.title == "Party Group of the Municipal Government召开2022年度民主生活会"
+    assert notice.title == "Party Group of the Municipal Government 召开2022年度民主生活会"
     assert notice.body.startswith("1月30日，")
-    assert "Deputy Secretary of the Municipal Party Committee, MayorHu Henghua主持会议并讲话。" in notice.body
+    assert "Deputy Secretary of the Municipal Party Committee、Mayor Hu Henghua 主持会议并讲话。" in notice.body
     assert "认真组织学习研讨2次，广泛征求意见建议3条" in notice.body
     assert "开展批评和自我批评" in notice.body and "强调：" in notice.body
     assert "SECRET" not in notice.body

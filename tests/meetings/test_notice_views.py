@@ -158,8 +158,11 @@ def test_history_shows_who_when_and_the_diff_against_the_published_text(client, 
     )
     client.force_login(publisher)
     html = client.get(reverse("meetings:notice_history", args=[notice.pk])).content.decode()
-    assert "compared with: published version" in html
+    assert "Changes from version 2 to version 3" in html
     assert "+A corrected sentence." in html
+    published_view = client.get(reverse("meetings:notice_history", args=[notice.pk]), {"compare": "published"})
+    assert "Changes from version 2 to version 3 (the published version)" in published_view.content.decode()
+    assert "This is the published version." in published_view.content.decode()
     assert "publisher" in html and "Published" in html
 
 
@@ -184,6 +187,16 @@ def test_image_upload_and_who_may_see_it(client, publisher, settings, tmp_path):
     assert "Only JPEG, PNG, GIF and WebP" in bad.content.decode()
     client.logout()
     assert client.get(url).status_code == 404  # the notice is not published yet
+    notice.refresh_from_db()
+    services.notice_update(
+        notice=notice,
+        by=publisher,
+        expected_version=notice.version,
+        title=notice.title,
+        source_organ="",
+        dateline=notice.dateline,
+        body=f"Text.\n\n![The hall]({url})",
+    )
     services.notice_publish(notice=notice, by=publisher)
     assert client.get(url).status_code == 200
 
@@ -220,5 +233,5 @@ def test_the_draft_follows_the_readers_language(client, secretary, held):
     client.post(reverse("meetings:notice_draft", args=[held.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     notice = Notice.objects.get()
     assert notice.title.endswith("召开2022年度民主生活会")
-    assert notice.body.startswith("1月30日，") and "1. First, unite." in notice.body
+    assert notice.body.startswith("1月30日，") and "First, unite." in notice.body and "1. First" not in notice.body
     assert "会议主持人在总结讲话中指出，A good start." in notice.body
