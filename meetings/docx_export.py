@@ -9,6 +9,7 @@ import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -104,7 +105,8 @@ def export_meeting_materials(meeting, materials) -> bytes:
     for line in (
         str(meeting.organisation),
         _("Held on %(date)s") % {"date": meeting.held_on} if meeting.held_on else "",
-        _("%(count)s approved materials") % {"count": len(materials)},
+        ngettext("%(count)s approved material", "%(count)s approved materials", len(materials))
+        % {"count": len(materials)},
         _("Bound on %(date)s for the archive") % {"date": timezone.localdate()},
         _("Confidential: for the organisation's archive only."),
     ):

@@ -116,6 +116,9 @@ class MeetingForm(forms.ModelForm):
             previous = previous.exclude(pk=self.instance.pk)
         self.fields["previous_meeting"].queryset = previous
         self.fields["presider_posts"].help_text = _("Left empty, the presider's current posts are used.")
+        if "year" in self.fields:
+            # The same bounds as the database constraint, so the browser refuses an implausible year at once.
+            self.fields["year"].widget.attrs.update({"min": 1921, "max": 2200})
 
     def clean(self):
         data = super().clean()

@@ -43,9 +43,9 @@ def upcoming_meetings(user):
     )
 
 
-def _event(meeting: Meeting, now: datetime.datetime) -> Event:
+def _event(meeting: Meeting, now: datetime.datetime, base_url: str) -> Event:
     event = Event()
-    host = settings.SITE_URL.split("://")[-1].split("/")[0]
+    host = base_url.split("://")[-1].split("/")[0]
     event.add("uid", f"meeting-{meeting.pk}@{host}")
     event.add("dtstamp", now)
     event.add("summary", str(meeting))
@@ -62,12 +62,14 @@ def _event(meeting: Meeting, now: datetime.datetime) -> Event:
     if meeting.location:
         event.add("location", meeting.location)
     event.add("description", f"{meeting.organisation.name}\n{meeting.theme}".strip())
-    event.add("url", settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk]))
+    event.add("url", base_url.rstrip("/") + reverse("meetings:detail", args=[meeting.pk]))
     event.add("status", "CONFIRMED")
     return event
 
 
-def calendar_bytes(meetings, name: str) -> bytes:
+def calendar_bytes(meetings, name: str, *, base_url: str) -> bytes:
+    """The calendar file. base_url is where the site is served (from the request), so the links work
+    wherever it runs; the summaries are in the language active when this is called."""
     cal = Calendar()
     cal.add("prodid", "-//Meeting Records//meetings//EN")
     cal.add("version", "2.0")
@@ -75,5 +77,5 @@ def calendar_bytes(meetings, name: str) -> bytes:
     now = timezone.now()
     for meeting in meetings:
         if meeting.held_on:
-            cal.add_component(_event(meeting, now))
+            cal.add_component(_event(meeting, now, base_url))
     return cal.to_ical()

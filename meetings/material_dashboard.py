@@ -40,7 +40,7 @@ def dashboard_sections(user) -> list[dict]:
         upcoming_items.append(
             {
                 "label": str(meeting),
-                "url": reverse("meetings:meeting_materials", args=[meeting.pk]),
+                "url": meeting.get_absolute_url(),
                 "meta": f"{when} · " + (_("material started") if written else _("material not started")),
             }
         )

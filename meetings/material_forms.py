@@ -46,8 +46,8 @@ class MaterialForm(forms.Form):
             label=_("Import from Word"),
             required=False,
             help_text=_(
-                "A .docx drafted offline: its text is put into the editor for you to check, then save. "
-                "The document is kept as an attachment."
+                "A .docx drafted offline: its text fills the empty boxes of the editor for you to check, then save; "
+                "boxes you have typed in keep your text. The document is kept as an attachment."
             ),
         )
 
@@ -81,20 +81,25 @@ class MaterialForm(forms.Form):
             measures=data.get("measures") or "",
         )
 
-    def data_with(self, text: MaterialText, *, version: int | None = None):
-        """The submitted data with the imported (or current) text put in: what the editor shows next."""
+    def data_with_import(self, text: MaterialText) -> tuple:
+        """The submitted data with a Word file's text put into the boxes that are still empty.
+
+        A box the author has typed in keeps its text: returns (data, labels of the boxes kept),
+        so the page can say which parts of the file were not taken in.
+        """
         data = self.data.copy()
         sections = {s["aspect"]: s["text"] for s in text.problem_sections or []}
-        for i, aspect in enumerate(self.aspects):
-            if sections.get(aspect, "").strip():
-                data[f"aspect_{i}"] = sections[aspect]
-        for name in ("problems", "causes", "measures"):
-            value = getattr(text, name)
-            if value.strip():
+        imported = {f"aspect_{i}": sections.get(aspect, "") for i, aspect in enumerate(self.aspects)}
+        imported.update({name: getattr(text, name) for name in ("problems", "causes", "measures")})
+        kept = []
+        for name, value in imported.items():
+            if not (value or "").strip():
+                continue
+            if (data.get(name) or "").strip():
+                kept.append(str(self.fields[name].label))
+            else:
                 data[name] = value
-        if version is not None:
-            data["version"] = str(version)
-        return data
+        return data, kept
 
 
 class ReviewForm(forms.Form):

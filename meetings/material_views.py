@@ -5,12 +5,14 @@ on POST, re-render with the message and the typed text kept on ValidationError.
 """
 
 import difflib
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -44,14 +46,45 @@ def _rendered_sections(obj) -> dict:
     }
 
 
+_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def _diff_cell(line: str | None, number: int | None, css: str) -> str:
+    """One side of a diff row: line number and text. Markdown headings show as bold text, not as '## '."""
+    if line is None:
+        return '<td class="diff_header"></td><td class="diff_empty"></td>'
+    text = escape(line)
+    if _HEADING.match(line):
+        text = f"<strong>{escape(_HEADING.sub('', line))}</strong>"
+    css_attr = f' class="{css}"' if css else ""
+    return f'<td class="diff_header">{number}</td><td{css_attr}>{text}</td>'
+
+
 def diff_table(a_text: str, b_text: str, a_label: str, b_label: str) -> str:
-    """A side-by-side HTML diff; difflib escapes the text, the labels are escaped here."""
-    table = difflib.HtmlDiff().make_table(
-        a_text.splitlines(), b_text.splitlines(), escape(a_label), escape(b_label), context=False
+    """A side-by-side HTML diff of two texts, line by line: labelled sides, line numbers, changed lines
+    marked (diff_add, diff_chg, diff_sub). Everything from the texts and labels is escaped here."""
+    a_lines, b_lines = a_text.splitlines(), b_text.splitlines()
+    rows = []
+    matcher = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            left = a_lines[i1 + k] if i1 + k < i2 else None
+            right = b_lines[j1 + k] if j1 + k < j2 else None
+            if tag == "equal":
+                css_left = css_right = ""
+            elif tag == "replace":
+                css_left = "diff_chg" if right is not None else "diff_sub"
+                css_right = "diff_chg" if left is not None else "diff_add"
+            else:
+                css_left, css_right = "diff_sub", "diff_add"
+            rows.append(
+                "<tr>" + _diff_cell(left, i1 + k + 1, css_left) + _diff_cell(right, j1 + k + 1, css_right) + "</tr>"
+            )
+    head = (
+        f'<thead><tr><th scope="col" colspan="2" class="diff_side">{escape(a_label)}</th>'
+        f'<th scope="col" colspan="2" class="diff_side">{escape(b_label)}</th></tr></thead>'
     )
-    # Lines wrap in the browser (white-space: pre-wrap), so long Chinese paragraphs stay readable.
-    table = table.replace("&nbsp;", " ").replace(' nowrap="nowrap"', "")
-    return mark_safe(table.replace('<table class="diff"', '<table class="diff table table-sm"'))  # noqa: S308
+    return mark_safe(f'<table class="diff table table-sm">{head}<tbody>{"".join(rows)}</tbody></table>')  # noqa: S308
 
 
 # ----------------------------------------------------------------------------- lists
@@ -218,22 +251,28 @@ def material_diff(request, pk):
         return value if value in numbers else default
 
     table = ""
-    a = b = None
+    a = b = older = None
     if len(revisions) >= 2:
         b = pick("b", numbers[-1])
         a = pick("a", numbers[-2])
         rev = {r.number: r for r in revisions}
+        older = rev[min(a, b)]
         table = diff_table(
             services.material_as_text(rev[a]),
             services.material_as_text(rev[b]),
-            _("Revision %(n)s") % {"n": a},
-            _("Revision %(n)s") % {"n": b},
+            _revision_label(rev[a]),
+            _revision_label(rev[b]),
         )
     return render(
         request,
         "meetings/materials/material_diff.html",
-        {"material": material, "revisions": revisions, "a": a, "b": b, "table": table},
+        {"material": material, "revisions": revisions, "a": a, "b": b, "table": table, "older": older},
     )
+
+
+def _revision_label(revision) -> str:
+    when = timezone.localtime(revision.submitted_at).strftime("%Y-%m-%d %H:%M")
+    return _("Revision %(n)s · submitted %(when)s") % {"n": revision.number, "when": when}
 
 
 # ----------------------------------------------------------------------------- the editor
@@ -282,11 +321,21 @@ def material_edit(request, pk):
             if not upload:
                 raise ValidationError(_("Choose a Word (.docx) file to import."))
             imported = services.material_import_docx(material=material, by=request.user, file=upload)
+            data, kept = form.data_with_import(imported)
+            if kept:
+                messages.warning(
+                    request,
+                    _(
+                        "Your typed text was kept in: %(boxes)s. The text of %(name)s for these boxes was not "
+                        "imported; empty a box and import again to use the file's text there."
+                    )
+                    % {"boxes": ", ".join(kept), "name": upload.name},
+                )
             messages.success(
                 request,
                 _("The text of %(name)s is in the editor. Check it, then save the draft.") % {"name": upload.name},
             )
-            return _editor(request, material, MaterialForm(form.data_with(imported), aspects=aspects))
+            return _editor(request, material, MaterialForm(data, aspects=aspects))
         if action == "submit":
             services.material_submit(
                 material=material, by=request.user, text=text, version=version, attachments=attachments

@@ -457,6 +457,27 @@ def preparation_record_delete(*, record, by) -> None:
 # --- in the meeting --------------------------------------------------------------------
 
 
+def _require_present(meeting: Meeting, member: Member) -> None:
+    """Only a member present at the meeting can speak in it. Without an attendance sheet nothing is known."""
+    sheet = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False)}
+    if not sheet:
+        return
+    attendance = sheet.get(member.pk)
+    if attendance is None:
+        message = _(
+            "%(member)s is not on the attendance sheet, so cannot have spoken in the meeting."
+            " Correct the attendance sheet first if they were present."
+        ) % {"member": member}
+    elif attendance.status != Attendance.Status.PRESENT:
+        message = _(
+            "%(member)s is marked %(status)s on the attendance sheet, so cannot have spoken in the meeting."
+            " Correct the attendance sheet first if they were present."
+        ) % {"member": member, "status": attendance.get_status_display()}
+    else:
+        return
+    raise ValidationError({"from_member": message})
+
+
 @transaction.atomic
 def criticism_create(*, meeting: Meeting, by, data: dict) -> CriticismRecord:
     _require_manager(meeting, by)
@@ -468,6 +489,7 @@ def criticism_create(*, meeting: Meeting, by, data: dict) -> CriticismRecord:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
     record.full_clean()
     _check_members(meeting, {"from_member": record.from_member, "to_member": record.to_member})
+    _require_present(meeting, record.from_member)
     record.save()
     if record.is_self_criticism:
         what = _("Self-criticism recorded: %(from)s") % {"from": record.from_member}

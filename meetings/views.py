@@ -6,6 +6,7 @@ message. Every meeting is fetched through a scoped queryset, so another organisa
 meeting is a 404 on every page and every POST.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,8 +15,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from members.models import Member, Membership, Organisation
@@ -105,7 +106,9 @@ def meeting_list(request):
             "filters": filters,
             "query_string": query.urlencode(),
             "managed_organisations": managed,
-            "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[ical.feed_token(user)])),
+            "feed_url": request.build_absolute_uri(
+                reverse("meetings:feed", args=[ical.feed_token(user)]) + f"?lang={get_language()}"
+            ),
         },
     )
 
@@ -390,6 +393,13 @@ def agenda_standard(request, pk):
 @login_required
 def meeting_attendance(request, pk):
     meeting = _managed_meeting(request, pk)
+    if meeting.status == Meeting.Status.CLOSED:
+        # The record is final: show the sheet as it was kept, not a form whose save can only fail.
+        if request.method == "POST":
+            messages.error(request, _("This meeting is closed: its record can no longer be changed."))
+            return redirect("meetings:attendance", pk=meeting.pk)
+        records = meeting.attendances.select_related("member").order_by("order", "id")
+        return render(request, "meetings/meeting_attendance.html", {"meeting": meeting, "records": records})
     memberships = (
         Membership.objects.current()
         .filter(organisation=meeting.organisation)
@@ -637,14 +647,24 @@ def meeting_calendar(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organisation"), pk=pk)
     if meeting.held_on is None:
         raise Http404
-    return _ics_response(ical.calendar_bytes([meeting], str(meeting)), f"meeting-{meeting.pk}.ics")
+    body = ical.calendar_bytes([meeting], str(meeting), base_url=request.build_absolute_uri("/"))
+    return _ics_response(body, f"meeting-{meeting.pk}.ics")
 
 
 @require_GET
 def calendar_feed(request, token):
-    """My upcoming meetings, for calendar apps: the signed token in the URL stands in for the session."""
+    """My upcoming meetings, for calendar apps: the signed token in the URL stands in for the session.
+
+    A calendar app sends neither the language cookie nor a useful Accept-Language, so the feed URL
+    carries the language the user had when copying it (?lang=en); without it, the request's language.
+    """
     user = ical.user_for_token(token)
     if user is None:
         raise Http404
-    meetings = ical.upcoming_meetings(user)
-    return _ics_response(ical.calendar_bytes(meetings, _("My meetings")), "my-meetings.ics")
+    language = request.GET.get("lang", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = get_language()
+    with override(language):
+        meetings = ical.upcoming_meetings(user)
+        body = ical.calendar_bytes(meetings, _("My meetings"), base_url=request.build_absolute_uri("/"))
+    return _ics_response(body, "my-meetings.ics")

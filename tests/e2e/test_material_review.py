@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Attendance, InspectionMaterial, Meeting
 from members.models import Member, Organisation
+from tests.meetings.materials_support import SAMPLE_DOCX, make_docx
 
 
 def _planned_meeting():
@@ -43,6 +44,8 @@ def test_member_writes_secretary_returns_member_revises_secretary_approves(demo,
     login("member")
     upcoming = page.locator("section.card", has=page.get_by_role("heading", name=re.compile("My upcoming meetings")))
     upcoming.get_by_role("link", name=meeting.title).click()
+    expect(page.locator("#minutes-title")).to_have_text(meeting.title)  # the meeting page
+    page.get_by_role("link", name="Comparison-inspection materials").click()
     page.get_by_role("link", name="Write my material").click()
     page.get_by_role("button", name="Start writing").click()
     expect(page.get_by_label("Serving the people")).to_be_visible()
@@ -76,6 +79,16 @@ def test_member_writes_secretary_returns_member_revises_secretary_approves(demo,
         "I relaxed the tempering of party spirit, and my sense of purpose weakened under daily pressure."
     )
     screenshot("material-revise-with-comments")
+    # Importing a Word file over typed text asks first; saying no keeps the page as it is.
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_input_files(
+        "#id_import_file",
+        files=[{"name": "offline.docx", "mimeType": "application/octet-stream", "buffer": make_docx(SAMPLE_DOCX)}],
+    )
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_label("Causes")).to_have_value(re.compile("sense of purpose weakened"))
+    assert dialogs and "The editor already has text." in dialogs[0]
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Your material was submitted for review.")).to_be_visible()
 
@@ -89,6 +102,9 @@ def test_member_writes_secretary_returns_member_revises_secretary_approves(demo,
     expect(diff).to_contain_text("Revision 2")
     expect(diff.locator(".diff_add, .diff_chg").first).to_be_visible()
     expect(diff).to_contain_text("sense of purpose weakened")
+    expect(diff.locator(".diff_next")).to_have_count(0)
+    expect(diff).to_contain_text(re.compile(r"Revision 1 · submitted \d{4}-\d\d-\d\d"))
+    expect(page.locator(".older-comments")).to_contain_text("Please analyse the deeper causes in your thinking.")
     screenshot("material-diff")
     page.go_back()
     page.get_by_role("button", name="Approve").click()

@@ -63,6 +63,20 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.fill("#id_content", "My study of theory was not linked closely enough to practice.")
     page.get_by_role("button", name="Record", exact=True).click()
     expect(page.locator(".criticism-list li")).to_have_count(2)
+    criticisms = page.locator(".criticism-list")
+    expect(criticisms.get_by_role("link", name="Mark as a problem to rectify")).to_have_count(2)
+    # Li Qiang was on leave: a criticism from him is refused, and the typed text is kept
+    page.select_option("#id_from_member", label="Li Qiang")
+    page.fill("#id_content", "Words never spoken in the meeting.")
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_text("Li Qiang is marked on leave on the attendance sheet")).to_be_visible()
+    expect(page.locator("#id_content")).to_have_value("Words never spoken in the meeting.")
+    # Remove asks first; saying no keeps the record
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    criticisms.get_by_role("button", name="Remove").first.click()
+    expect(page.locator(".criticism-list li")).to_have_count(2)
+    assert dialogs and "cannot be undone" in dialogs[0]
 
     # The concluding speech with three key points
     page.get_by_role("link", name="Speeches", exact=True).click()
@@ -76,6 +90,12 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     assert _serious_violations(page) == []
     page.get_by_role("button", name="Save the speech").click()
     expect(page.get_by_text("Speech saved.")).to_be_visible()
+    # The Speeches tab now lists it, with an edit link, above the form for the next one
+    page.get_by_role("link", name="Speeches", exact=True).click()
+    expect(page.locator(".speech-list .speech-row")).to_have_count(1)
+    expect(page.locator(".speech-list")).to_contain_text("Concluding speech — Hu Henghua")
+    expect(page.locator(".speech-list").get_by_role("link", name="Edit")).to_be_visible()
+    page.get_by_role("link", name="Record", exact=True).click()
 
     # Mark held, then read the minutes
     page.get_by_role("button", name="Mark held").click()

@@ -78,7 +78,7 @@ def test_dashboard_sections_of_a_member(attended, member_user, secretary):
     sections = {s["title"]: s for s in dashboard_sections(member_user)}
     upcoming = sections["My upcoming meetings"]["items"]
     assert [i["label"] for i in upcoming] == [str(attended)]  # the closed one is not upcoming
-    assert upcoming[0]["url"] == reverse("meetings:meeting_materials", args=[attended.pk])
+    assert upcoming[0]["url"] == reverse("meetings:detail", args=[attended.pk])  # the meeting page
     assert "material started" in upcoming[0]["meta"]
     mine = {i["url"]: i["meta"] for i in sections["My comparison-inspection materials"]["items"]}
     assert mine == {draft.get_absolute_url(): "draft", returned.get_absolute_url(): "returned"}
@@ -107,3 +107,12 @@ def test_dashboard_constant_queries(member_user, org, django_assert_max_num_quer
     with django_assert_max_num_queries(4):
         sections = dashboard_sections(member_user)
     assert len(sections[1]["items"]) == min(n, 20)
+
+
+def test_the_cover_counts_one_approved_material_in_the_singular(client, attended, secretary, member_user):
+    _approved(attended, member_user.member, title="The only one")
+    client.force_login(secretary)
+    response = client.get(reverse("meetings:material_export", args=[attended.pk]))
+    texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    assert "1 approved material" in texts
+    assert "1 approved materials" not in texts

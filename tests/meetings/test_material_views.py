@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import material_services as services
 from meetings.material_services import MaterialText
@@ -428,3 +429,52 @@ def test_a_colleague_of_the_same_meeting_on_every_page(client, draft, member_use
         "material_detail": 404, "material_edit": 404, "material_diff": 404, "material_attachment": 404,
         "material_review": 404, "meeting_materials": 200, "material_start": 200, "material_export": 404,
     }  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- review fixes
+
+
+def test_import_word_keeps_what_the_author_typed_and_says_so(author, draft):
+    data = form_data(draft, action="import", causes="My own causes, typed here.", measures="", aspect_1="")
+    data["import_file"] = upload("offline.docx", make_docx(SAMPLE_DOCX))
+    html = author.post(reverse("meetings:material_edit", args=[draft.pk]), data).content.decode()
+    assert ">My own causes, typed here.</textarea>" in html  # not replaced
+    assert "Relaxed the tempering of party spirit." not in html
+    assert ">Research at the grassroots was sometimes hurried.</textarea>" in html  # the empty box is filled
+    assert "Your typed text was kept in: Causes" in html
+    editor = author.get(reverse("meetings:material_edit", args=[draft.pk])).content.decode()
+    assert 'value="import" data-confirm-if-filled="The editor already has text.' in editor
+
+
+def test_diff_shows_labelled_sides_without_navigation_columns_and_the_older_comments(
+    client, draft, member_user, secretary
+):
+    submit(draft, member_user, causes="Relaxed study.")
+    services.material_return(material=draft, by=secretary, comments="Name the causes in depth.")
+    submit(draft, member_user, causes="Relaxed study and weak discipline.")
+    client.force_login(secretary)
+    html = client.get(reverse("meetings:material_diff", args=[draft.pk]) + "?a=1&b=2").content.decode()
+    assert "diff_next" not in html and ">f<" not in html and ">n<" not in html and ">t<" not in html
+    revisions = list(draft.revisions.order_by("number"))
+    for r in revisions:
+        assert f"Revision {r.number} · submitted {timezone.localtime(r.submitted_at):%Y-%m-%d %H:%M}" in html
+    assert "Review comments on revision 1" in html
+    assert "Name the causes in depth." in html
+    table = re.search(r'<table class="diff.*?</table>', html, re.S).group(0)
+    assert "## " not in table and "<strong>Causes</strong>" in table
+
+
+def test_the_materials_page_has_the_meeting_tabs_for_secretaries(client, attended, secretary, member_user):
+    client.force_login(secretary)
+    html = client.get(reverse("meetings:meeting_materials", args=[attended.pk])).content.decode()
+    assert 'class="meeting-nav' in html
+    assert reverse("meetings:attendance", args=[attended.pk]) in html
+    client.force_login(member_user)
+    html = client.get(reverse("meetings:meeting_materials", args=[attended.pk])).content.decode()
+    assert 'class="meeting-nav' not in html
+
+
+def test_the_material_breadcrumb_leads_to_the_meeting_page(author, draft):
+    html = author.get(draft.get_absolute_url()).content.decode()
+    crumbs = re.search(r'<ol class="breadcrumb">(.*?)</ol>', html, re.S).group(1)
+    assert f'<a href="{draft.meeting.get_absolute_url()}">{draft.meeting}</a>' in crumbs

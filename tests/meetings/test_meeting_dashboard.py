@@ -39,5 +39,7 @@ def test_a_member_sees_the_meetings_they_will_attend(client, org, member_user):
     body = client.get(reverse("dashboard")).content.decode()
     assert "My upcoming meetings" in body
     assert "Next meeting" in body
-    assert f'href="{reverse("meetings:meeting_materials", args=[upcoming.pk])}"' in body
+    # the item opens the meeting page; its material status stays in the meta text
+    assert f'href="{reverse("meetings:detail", args=[upcoming.pk])}"' in body
+    assert "material not started" in body
     assert "Meetings being prepared" not in body
