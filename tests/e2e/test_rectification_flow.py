@@ -89,5 +89,5 @@ def test_problem_to_verified_item_to_report_back(demo, page, live_server, login,
     page.goto(f"{live_server.url}/rectification/meetings/{follow_up.pk}/report-back/")
     entry = page.locator(".report-back-entry", has_text="Spend twenty days a year")
     expect(entry).to_contain_text("verified")
-    expect(page.locator(".report-back-totals")).to_contain_text(re.compile(r"7 measures: 2 completed"))
+    expect(page.locator(".report-back-totals")).to_contain_text(re.compile(r"7 measures: 2 verified"))
     screenshot("rectification-report-back")
