@@ -275,6 +275,10 @@ def item_edit(request, pk):
     item = _visible_item(request, pk)
     if not permissions.can_edit(request.user, item):
         return _not_allowed_on_item(request, item, _("Only a secretary of the organisation changes its items."))
+    if item.is_closed:
+        # The service refuses it too: no form that could only be refused, but word of how to change it.
+        messages.warning(request, _("A closed item cannot be changed: reopen it first."))
+        return redirect(item)
     form = ItemForm(request.POST or None, instance=item, members=organisation_members(item.plan.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:

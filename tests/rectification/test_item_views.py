@@ -363,3 +363,12 @@ def test_a_reopened_item_shows_the_progress_it_really_has(client, member_user, s
     assert ">in progress<" in facts and '<span class="progress-label small text-nowrap">50%</span>' in facts
     ledger = client.get(reverse("rectification:ledger")).content.decode()
     assert '<span class="progress-label small text-nowrap">50%</span>' in ledger and ">100%<" not in ledger
+
+
+def test_a_closed_item_offers_no_change_form_but_says_how_to_change_it(client, secretary, item):
+    RectificationItem.objects.filter(pk=item.pk).update(status=S.VERIFIED)
+    client.force_login(secretary)
+    response = client.get(_url("item_edit", item), follow=True)
+    assert response.redirect_chain == [(item.get_absolute_url(), 302)]
+    body = response.content.decode()
+    assert "A closed item cannot be changed: reopen it first." in body and 'id="reopen"' in body
