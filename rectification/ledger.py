@@ -118,6 +118,9 @@ def _per_organisation(qs, today):
     """One grouped query: per organisation, every count the summary and the chart need."""
     open_q = Q(status__in=[S.OPEN, S.IN_PROGRESS])
     days = DaysBetween(F("completed_on"), F("plan__meeting__held_on"))
+    # The on-time rate counts the items that are due (deadline passed) or verified, with a deadline and
+    # not cancelled; on time means finished by the deadline and verified. An overdue item counts as late.
+    due_q = Q(deadline__isnull=False) & ~Q(status=S.CANCELLED) & (Q(status=S.VERIFIED) | Q(deadline__lt=today))
     return list(
         qs.order_by()
         .values("plan__organisation_id")
@@ -125,7 +128,7 @@ def _per_organisation(qs, today):
             total=Count("id"),
             overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
             reopened=Count("id", filter=Q(reopened_count__gt=0)),
-            verified_with_deadline=Count("id", filter=Q(status=S.VERIFIED, deadline__isnull=False)),
+            due=Count("id", filter=due_q),
             on_time=Count("id", filter=Q(status=S.VERIFIED, deadline__isnull=False, completed_on__lte=F("deadline"))),
             days_sum=Sum(days, filter=Q(status=S.VERIFIED)),
             days_n=Count(
@@ -140,16 +143,10 @@ def overview(qs, today=None) -> tuple[dict, dict]:
     """The summary above the ledger and the completion chart, from one grouped query (plus one for names)."""
     today = today or timezone.localdate()
     groups = _per_organisation(qs, today)
-    keys = ["total", "overdue", "reopened", "verified_with_deadline", "on_time", "days_n"] + [
-        f"n_{value}" for value in S.values
-    ]
+    keys = ["total", "overdue", "reopened", "due", "on_time", "days_n"] + [f"n_{value}" for value in S.values]
     totals = {key: sum(g[key] for g in groups) for key in keys}
     days_sum = sum(float(g["days_sum"] or 0) for g in groups)
-    rate = (
-        round(100 * totals["on_time"] / totals["verified_with_deadline"], 1)
-        if totals["verified_with_deadline"]
-        else None
-    )
+    rate = round(100 * totals["on_time"] / totals["due"], 1) if totals["due"] else None
     summary = {
         "total": totals["total"],
         "by_status": [{"value": v, "label": label, "count": totals[f"n_{v}"]} for v, label in S.choices],
@@ -157,6 +154,8 @@ def overview(qs, today=None) -> tuple[dict, dict]:
         "overdue": totals["overdue"],
         "reopened": totals["reopened"],
         "on_time_rate": rate,
+        "on_time": totals["on_time"],
+        "due": totals["due"],
         "avg_days_to_close": round(days_sum / totals["days_n"], 1) if totals["days_n"] else None,
     }
     groups.sort(key=lambda g: (-g["total"], g["plan__organisation_id"]))
@@ -205,8 +204,43 @@ def cached_overview(user, f: dict, qs, today=None) -> tuple[dict, dict]:
 
 CHART_MAX_ORGANISATIONS = 15
 CHART_BAR_HEIGHT = 22
+CHART_ROW_HEIGHT = 36  # room for a label of two lines beside each bar
 CHART_LABEL_WIDTH = 260
 CHART_BAR_WIDTH = 360
+CHART_LABEL_UNITS = 40  # what fits in the label column at 12px: a latin letter is one unit, a CJK character two
+
+
+def _units(char: str) -> int:
+    return 2 if ord(char) >= 0x2E80 else 1
+
+
+def wrap_label(text: str, width: int = CHART_LABEL_UNITS, lines: int = 2) -> list[str]:
+    """The organisation's name in at most `lines` lines of `width` units, broken at spaces where it can
+    (CJK names have none and break anywhere); an ellipsis ends a name that still does not fit."""
+    text = " ".join(text.split())
+    result = []
+    while text and len(result) < lines:
+        used, cut = 0, len(text)
+        for index, char in enumerate(text):
+            used += _units(char)
+            if used > width:
+                cut = index
+                break
+        if cut == len(text):
+            result.append(text)
+            text = ""
+            break
+        space = text.rfind(" ", 0, cut + 1)
+        if space > 0:
+            cut = space
+        result.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        last = result[-1]
+        while last and sum(map(_units, last)) + 1 > width:
+            last = last[:-1]
+        result[-1] = last.rstrip() + "…"
+    return result
 
 
 def completion_chart(groups) -> dict:
@@ -215,28 +249,38 @@ def completion_chart(groups) -> dict:
     more = len(groups) > CHART_MAX_ORGANISATIONS
     names = {}
     if rows:
-        names = dict(
-            Organisation.objects.filter(pk__in=[r["plan__organisation_id"] for r in rows]).values_list("pk", "name")
-        )
+        names = {
+            pk: (name, short_name)
+            for pk, name, short_name in Organisation.objects.filter(
+                pk__in=[r["plan__organisation_id"] for r in rows]
+            ).values_list("pk", "name", "short_name")
+        }
     bars = []
     for index, row in enumerate(rows):
         share = row[f"n_{S.VERIFIED}"] / row["total"] if row["total"] else 0
+        name, short_name = names.get(row["plan__organisation_id"], ("", ""))
+        top = index * CHART_ROW_HEIGHT
+        bar_y = top + (CHART_ROW_HEIGHT - CHART_BAR_HEIGHT) // 2
+        lines = wrap_label(short_name or name)
+        # One line sits level with the bar's middle; two lines straddle it.
+        first_y = bar_y + CHART_BAR_HEIGHT // 2 + 4 - (7 if len(lines) > 1 else 0)
         bars.append(
             {
-                "name": names.get(row["plan__organisation_id"], ""),
+                "name": name,
+                "lines": [{"text": line, "y": first_y + 14 * n} for n, line in enumerate(lines)],
                 "organisation_id": row["plan__organisation_id"],
                 "total": row["total"],
                 "verified": row[f"n_{S.VERIFIED}"],
                 "percent": round(100 * share),
-                "y": index * (CHART_BAR_HEIGHT + 6),
-                "text_y": index * (CHART_BAR_HEIGHT + 6) + CHART_BAR_HEIGHT - 6,
+                "y": bar_y,
+                "text_y": bar_y + CHART_BAR_HEIGHT // 2 + 4,
                 "width": round(CHART_BAR_WIDTH * share, 1),
             }
         )
     return {
         "bars": bars,
         "more": more,
-        "height": len(bars) * (CHART_BAR_HEIGHT + 6),
+        "height": len(bars) * CHART_ROW_HEIGHT,
         "label_width": CHART_LABEL_WIDTH,
         "bar_width": CHART_BAR_WIDTH,
         "bar_height": CHART_BAR_HEIGHT,
@@ -246,6 +290,11 @@ def completion_chart(groups) -> dict:
 
 
 FILTER_OPTIONS_LIMIT = 300
+
+
+def meeting_title(title: str, year: int, kind: str) -> str:
+    """Meeting.display_title from the fields it reads, for rows read as values (no instance, no query)."""
+    return Meeting(title=title or "", year=year, kind=kind).display_title
 
 
 def filter_options(user, visible, f: dict) -> dict:
@@ -274,9 +323,9 @@ def filter_options(user, visible, f: dict) -> dict:
     if f["organisation"]:
         meetings = meetings.filter(organisation_id=f["organisation"])
     meetings = list(
-        meetings.order_by("-held_on", "-id").values_list("pk", "title", "year", "held_on", "organisation__name")[
-            :FILTER_OPTIONS_LIMIT
-        ]
+        meetings.order_by("-held_on", "-id").values_list(
+            "pk", "title", "year", "kind", "held_on", "organisation__name"
+        )[:FILTER_OPTIONS_LIMIT]
     )
     if f["organisation"]:
         members = Member.objects.filter(memberships__organisation_id=f["organisation"]).distinct()
@@ -288,8 +337,8 @@ def filter_options(user, visible, f: dict) -> dict:
     return {
         "organisations": organisations,
         "meetings": [
-            (pk, f"{title or year} · {org}" + (f" · {held_on:%Y-%m-%d}" if held_on else ""))
-            for pk, title, year, held_on, org in meetings
+            (pk, f"{meeting_title(title, year, kind)} · {org}" + (f" · {held_on:%Y-%m-%d}" if held_on else ""))
+            for pk, title, year, kind, held_on, org in meetings
         ],
         "members": members,
         "sources": [*Problem.Source.choices, ("none", _("added by hand"))],
@@ -326,6 +375,7 @@ EXPORT_FIELDS = (
     "plan__organisation__name",
     "plan__meeting__title",
     "plan__meeting__year",
+    "plan__meeting__kind",
     "plan__meeting__held_on",
     "problem__source",
     "problem__description",
@@ -382,6 +432,7 @@ def write_xlsx(qs, fileobj, today=None) -> int:
     statuses = {key: str(label) for key, label in S.choices}
     by_hand = str(_("added by hand"))
     open_statuses = {S.OPEN, S.IN_PROGRESS}
+    meeting_titles = {}  # one title made per distinct meeting, not per row
     wrap_columns = {i for i, (_h, _w, w) in enumerate(EXPORT_COLUMNS) if w}
     count = 0
     rows = qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
@@ -390,6 +441,7 @@ def write_xlsx(qs, fileobj, today=None) -> int:
         org,
         m_title,
         m_year,
+        m_kind,
         held_on,
         source,
         problem,
@@ -402,11 +454,14 @@ def write_xlsx(qs, fileobj, today=None) -> int:
         percent,
         completed_on,
     ) in rows:
+        m_label = meeting_titles.get((m_title, m_year, m_kind))
+        if m_label is None:
+            m_label = meeting_titles[(m_title, m_year, m_kind)] = meeting_title(m_title, m_year, m_kind)
         overdue = (today - deadline).days if deadline and status in open_statuses and deadline < today else None
         values = [
             number,
             org,
-            m_title or str(m_year),
+            m_label,
             held_on,
             sources.get(source, source) if source else by_hand,
             problem or "",

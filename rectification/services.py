@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from meetings.models import Meeting
 from meetings.uploads import validate_upload
 from members.models import Member
-from members.permissions import is_secretary_of
 
 from . import permissions
 from .models import (
@@ -37,6 +36,22 @@ def _save_item(item: RectificationItem, *, by, reason: str) -> RectificationItem
     return item
 
 
+def _progress_before_done(item: RectificationItem) -> int:
+    """The progress an item really has once its "done" is withdrawn (not confirmed, or reopened).
+
+    100 % said the work was finished; that no longer holds, so the item goes back to the last
+    progress reported below 100 % (0 when there was none). The history keeps the 100 %."""
+    if item.progress_percent < 100:
+        return item.progress_percent
+    last = (
+        ProgressReport.objects.filter(item=item, percent__lt=100)
+        .order_by("-date", "-id")
+        .values_list("percent", flat=True)
+        .first()
+    )
+    return last or 0
+
+
 def _require_reason(text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -59,7 +74,7 @@ def problem_create(
     opinion=None,
     talk=None,
 ) -> Problem:
-    if not is_secretary_of(by, meeting.organisation_id):
+    if not permissions.can_manage_meeting(by, meeting):
         raise Http404
     for linked in (material, criticism, opinion, talk):
         if linked is not None and linked.meeting_id != meeting.pk:
@@ -84,7 +99,7 @@ def problem_create(
 
 @transaction.atomic
 def plan_get_or_create(*, meeting: Meeting, by) -> RectificationPlan:
-    if not is_secretary_of(by, meeting.organisation_id):
+    if not permissions.can_manage_meeting(by, meeting):
         raise Http404
     plan, _created = RectificationPlan.objects.get_or_create(
         meeting=meeting,
@@ -106,7 +121,7 @@ def item_create(
     deadline: datetime.date | None = None,
     problem: Problem | None = None,
 ) -> RectificationItem:
-    if not is_secretary_of(by, plan.organisation_id):
+    if not permissions.can_manage_plan(by, plan):
         raise Http404
     if problem is not None and problem.meeting_id != plan.meeting_id:
         raise ValidationError(_("The problem was found at another meeting."))
@@ -132,7 +147,7 @@ EDITABLE_FIELDS = ("measure", "type", "responsible_member", "responsible_leader"
 def item_update(*, item: RectificationItem, by, version: int | None = None, **changes) -> RectificationItem:
     """A secretary changes the measure, type, responsible people or deadline of an item not yet closed."""
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
-    if not permissions.can_manage_item(by, item):
+    if not permissions.can_edit(by, item):
         raise PermissionDenied(_("Only a secretary of the organisation changes its items."))
     if item.is_closed:
         raise ValidationError(_("A closed item cannot be changed: reopen it first."))
@@ -194,7 +209,7 @@ def item_verify(*, item: RectificationItem, by, confirmed: bool, comment: str = 
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
     if permissions.is_responsible(by, item):
         raise ValidationError(_("You are responsible for this item: another secretary must verify it."))
-    if not permissions.can_manage_item(by, item):
+    if not permissions.can_verify(by, item):
         raise PermissionDenied(_("Only a secretary of the organisation verifies its items."))
     if item.status != S.DONE:
         raise ValidationError(
@@ -216,6 +231,7 @@ def item_verify(*, item: RectificationItem, by, confirmed: bool, comment: str = 
         item.status = S.IN_PROGRESS
         item.completed_on = None
         item.status_reason = comment
+        item.progress_percent = _progress_before_done(item)
         reason = _("Not confirmed: %(reason)s") % {"reason": comment}
     _save_item(item, by=by, reason=reason)
     return verification
@@ -224,7 +240,7 @@ def item_verify(*, item: RectificationItem, by, confirmed: bool, comment: str = 
 @transaction.atomic
 def item_reopen(*, item: RectificationItem, by, reason: str) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
-    if not permissions.can_manage_item(by, item):
+    if not permissions.can_reopen(by, item):
         raise PermissionDenied(_("Only a secretary of the organisation reopens its items."))
     if item.status not in RectificationItem.CLOSED_STATUSES:
         raise ValidationError(_("Only a closed item (verified or cancelled) can be reopened."))
@@ -233,6 +249,7 @@ def item_reopen(*, item: RectificationItem, by, reason: str) -> RectificationIte
     item.status_reason = reason
     item.verified_at = None
     item.completed_on = None
+    item.progress_percent = _progress_before_done(item)
     item.reopened_count += 1
     return _save_item(item, by=by, reason=_("Reopened: %(reason)s") % {"reason": reason})
 
@@ -240,7 +257,7 @@ def item_reopen(*, item: RectificationItem, by, reason: str) -> RectificationIte
 @transaction.atomic
 def item_cancel(*, item: RectificationItem, by, reason: str) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
-    if not permissions.can_manage_item(by, item):
+    if not permissions.can_cancel(by, item):
         raise PermissionDenied(_("Only a secretary of the organisation cancels its items."))
     if item.is_closed:
         raise ValidationError(_("This item is already closed."))

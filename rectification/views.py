@@ -18,6 +18,7 @@ from . import ledger as L
 from . import permissions, services
 from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm, organisation_members
 from .models import Evidence, Problem, RectificationItem, RectificationPlan
+from .templatetags.rectification_tags import meeting_links
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 5000
@@ -25,6 +26,20 @@ PRINT_LIMIT = 5000
 
 def _messages_of(error: ValidationError) -> list[str]:
     return list(error.messages)
+
+
+def _not_allowed(request, message, *, back_url="", back_label=""):
+    """In scope but not allowed: a page in the site's style that says why (403). Out of scope is a 404."""
+    return render(
+        request,
+        "rectification/not_allowed.html",
+        {"message": message, "back_url": back_url, "back_label": back_label},
+        status=403,
+    )
+
+
+def _not_allowed_on_item(request, item, message):
+    return _not_allowed(request, message, back_url=item.get_absolute_url(), back_label=_("Back to the item"))
 
 
 # --- the ledger ---------------------------------------------------------------------------------------------------
@@ -65,8 +80,25 @@ def ledger(request):
             "summary": summary,
             "chart": chart,
             "query_string": _query_string(request),
+            "meeting_links": _ledger_meeting_links(request.user, f["meeting"]),
         },
     )
+
+
+def _ledger_meeting_links(user, meeting_pk):
+    """The header of the ledger filtered by one meeting: its plan, recording a problem, back to the meeting.
+
+    Shown to those who see the meeting or its plan (three queries at most); nothing for anyone else."""
+    if not meeting_pk:
+        return None
+    meeting = Meeting.objects.select_related("organisation").filter(pk=meeting_pk).first()
+    if meeting is None:
+        return None
+    visible = Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
+    links = meeting_links(user, meeting)
+    if not (visible or links["plan"] or links["can_manage"]):
+        return None
+    return {**links, "on_ledger": True, "meeting_visible": visible}
 
 
 @login_required
@@ -121,23 +153,24 @@ def _visible_item(request, pk):
 
 def _item_page(request, item, *, progress_form=None, verify_form=None, reopen_form=None, cancel_form=None):
     user = request.user
-    can_report = permissions.can_report_progress(user, item) and item.status in (
-        RectificationItem.Status.OPEN,
-        RectificationItem.Status.IN_PROGRESS,
-    )
-    can_manage = permissions.can_manage_item(user, item)
+    actions = permissions.item_actions(user, item)
     reports = item.progress_reports.select_related("author").prefetch_related("evidence").order_by("-date", "-id")
     context = {
         "item": item,
         "reports": reports,
         "verifications": item.verifications.select_related("verified_by").order_by("-verified_at"),
         "history": item.history.select_related("history_user").order_by("-history_date", "-history_id")[:100],
-        "can_report": can_report,
-        "can_verify": can_manage and item.status == RectificationItem.Status.DONE,
-        "is_responsible": permissions.is_responsible(user, item),
-        "can_reopen": can_manage and item.is_closed,
-        "can_cancel": can_manage and not item.is_closed,
-        "can_edit": can_manage and not item.is_closed,
+        "can_report": actions["report"],
+        "can_verify": actions["verify"],
+        # A secretary responsible for the item is told why there is no verification form.
+        "verify_elsewhere": (
+            item.status == RectificationItem.Status.DONE
+            and not actions["verify"]
+            and permissions.can_manage_item(user, item)
+        ),
+        "can_reopen": actions["reopen"],
+        "can_cancel": actions["cancel"],
+        "can_edit": actions["edit"],
         "progress_form": progress_form or ProgressForm(initial={"percent": item.progress_percent}),
         "verify_form": verify_form or VerifyForm(),
         "reopen_form": reopen_form or ReasonForm(prefix="reopen"),
@@ -159,6 +192,8 @@ def _item_action(request, pk, *, form_class, form_key, prefix=None, call, succes
     if form.is_valid():
         try:
             call(item, form.cleaned_data)
+        except PermissionDenied as error:
+            return _not_allowed_on_item(request, item, str(error) or _("You may not do this with this item."))
         except ValidationError as error:
             for message in _messages_of(error):
                 form.add_error(None, message)
@@ -238,8 +273,12 @@ def item_cancel(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk):
     item = _visible_item(request, pk)
-    if not permissions.can_manage_item(request.user, item):
-        raise PermissionDenied
+    if not permissions.can_edit(request.user, item):
+        return _not_allowed_on_item(request, item, _("Only a secretary of the organisation changes its items."))
+    if item.is_closed:
+        # The service refuses it too: no form that could only be refused, but word of how to change it.
+        messages.warning(request, _("A closed item cannot be changed: reopen it first."))
+        return redirect(item)
     form = ItemForm(request.POST or None, instance=item, members=organisation_members(item.plan.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +334,7 @@ def plan_detail(request, pk):
     plan = get_object_or_404(
         RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
     )
-    can_manage = request.user.is_superuser or plan.organisation_id in _managed_org_ids(request.user)
+    can_manage = permissions.can_manage_plan(request.user, plan)
     items = (
         RectificationItem.objects.visible_to(request.user)
         .filter(plan=plan)

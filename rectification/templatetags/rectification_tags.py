@@ -2,24 +2,29 @@
 importing rectification.
 
     {% load rectification_tags %}
-    {% report_back meeting %}   the previous meeting's items as reported at this meeting
+    {% report_back meeting %}          the previous meeting's items as reported at this meeting
+    {% rectification_links meeting %}  links to the meeting's plan, to record a problem, to its ledger:
+                                       only those the signed-in user may follow (at most two queries)
 """
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import RectificationItem, ReportBack
+from .. import permissions
+from ..models import RectificationItem, RectificationPlan, ReportBack
 
 register = template.Library()
 
 S = RectificationItem.Status
 # The order in which the totals read: "18 measures: 15 completed, 3 in progress".
+# The words are the statuses' own, as the ledger and the item pages show them.
 TOTAL_PARTS = [
-    (S.VERIFIED, lambda n: ngettext("%(n)s completed", "%(n)s completed", n)),
-    (S.DONE, lambda n: ngettext("%(n)s awaiting verification", "%(n)s awaiting verification", n)),
+    (S.VERIFIED, lambda n: ngettext("%(n)s verified", "%(n)s verified", n)),
+    (S.DONE, lambda n: ngettext("%(n)s done (awaiting verification)", "%(n)s done (awaiting verification)", n)),
     (S.IN_PROGRESS, lambda n: ngettext("%(n)s in progress", "%(n)s in progress", n)),
-    (S.OPEN, lambda n: ngettext("%(n)s not started", "%(n)s not started", n)),
+    (S.OPEN, lambda n: ngettext("%(n)s open", "%(n)s open", n)),
     (S.CANCELLED, lambda n: ngettext("%(n)s cancelled", "%(n)s cancelled", n)),
 ]
 
@@ -79,6 +84,38 @@ def report_back_data(meeting) -> dict:
 @register.inclusion_tag("rectification/includes/report_back.html")
 def report_back(meeting):
     return report_back_data(meeting)
+
+
+def meeting_links(user, meeting) -> dict:
+    """Where a user goes from a meeting for its rectification: at most one query (the plan), plus the
+    user's secretary roles, read once per request."""
+    empty = {"meeting": meeting, "plan": None, "can_manage": False, "ledger_url": "", "problem_url": ""}
+    if meeting is None or user is None or not user.is_authenticated:
+        return empty
+    can_manage = permissions.can_manage_meeting(user, meeting)
+    plan = (
+        RectificationPlan.objects.visible_to(user)
+        .filter(meeting_id=meeting.pk)
+        .order_by("pk")
+        .only("pk", "title", "meeting_id", "organisation_id")
+        .first()
+    )
+    query = f"?meeting={meeting.pk}"
+    return {
+        "meeting": meeting,
+        "plan": plan,
+        "can_manage": can_manage,
+        # The ledger of this meeting shows something only to those who see its plan.
+        "ledger_url": reverse("rectification:ledger") + query if plan is not None else "",
+        "problem_url": reverse("rectification:problem_create") + query if can_manage else "",
+    }
+
+
+@register.inclusion_tag("rectification/includes/meeting_links.html", takes_context=True)
+def rectification_links(context, meeting):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return {"links": {**meeting_links(user, meeting), "on_ledger": False}}
 
 
 @register.inclusion_tag("rectification/includes/progress_bar.html")

@@ -73,8 +73,20 @@ def test_problem_to_verified_item_to_report_back(demo, page, live_server, login,
     page.goto(f"{live_server.url}/rectification/?status=verified")
     row = page.locator(".ledger-row", has_text="Spend twenty days a year")
     expect(row).to_contain_text("verified")
-    expect(row.locator(".progress-bar")).to_have_text("100%")
+    expect(row.locator(".progress-label")).to_have_text("100%")
     screenshot("rectification-ledger")
+
+    # From the meeting's page, its Rectification tab leads to the meeting's ledger, and that to its plan.
+    page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    page.get_by_role("link", name="Rectification", exact=True).click()
+    header = page.locator(".ledger-meeting")
+    expect(header).to_contain_text(str(meeting))
+    expect(header.get_by_role("link", name="Record a problem")).to_be_visible()
+    expect(header.get_by_role("link", name="Back to the meeting")).to_be_visible()
+    screenshot("rectification-ledger-of-a-meeting")
+    header.get_by_role("link", name="Rectification plan").click()
+    expect(page.get_by_role("heading", name=item.plan.title)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Spend twenty days a year"))).to_be_visible()
 
     # The next meeting is held: its report on the previous rectification shows the item completed.
     follow_up = Meeting.objects.create(
@@ -89,5 +101,5 @@ def test_problem_to_verified_item_to_report_back(demo, page, live_server, login,
     page.goto(f"{live_server.url}/rectification/meetings/{follow_up.pk}/report-back/")
     entry = page.locator(".report-back-entry", has_text="Spend twenty days a year")
     expect(entry).to_contain_text("verified")
-    expect(page.locator(".report-back-totals")).to_contain_text(re.compile(r"7 measures: 2 completed"))
+    expect(page.locator(".report-back-totals")).to_contain_text(re.compile(r"7 measures: 2 verified"))
     screenshot("rectification-report-back")

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rectification.models import Evidence, Problem, ProgressReport, RectificationItem, RectificationPlan
-from tests.factories import CriticismFactory, MaterialFactory, MeetingFactory
+from tests.factories import CriticismFactory, ItemFactory, MaterialFactory, MeetingFactory
 
 S = RectificationItem.Status
 pytestmark = pytest.mark.django_db
@@ -266,3 +266,109 @@ def test_responsible_member_cannot_change_the_item(client, member_user, item):
     assert client.post(_url("item_edit", item), {"measure": "Easier"}).status_code == 403
     item.refresh_from_db()
     assert item.measure != "Easier"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _service_allows(call) -> bool:
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            call()
+            raise _Rollback
+    except _Rollback:
+        return True
+    except (PermissionDenied, ValidationError):
+        return False
+
+
+def test_the_item_page_offers_exactly_the_actions_the_services_accept(client, plan, secretary, member_user):
+    from rectification import services
+
+    responsible_secretary = secretary
+    colleague_secretary = _second_secretary(plan.organisation)
+    checks = {
+        # action: (what the page shows for it, the service call)
+        "report": (
+            'id="report-progress"',
+            lambda i, u: services.item_report_progress(item=i, by=u, text="x", percent=10),
+        ),
+        "verify": ('id="verify"', lambda i, u: services.item_verify(item=i, by=u, confirmed=True)),
+        "not confirm": ('id="verify"', lambda i, u: services.item_verify(item=i, by=u, confirmed=False, comment="x")),
+        "reopen": ('id="reopen"', lambda i, u: services.item_reopen(item=i, by=u, reason="x")),
+        "cancel": ('id="cancel"', lambda i, u: services.item_cancel(item=i, by=u, reason="x")),
+        "edit": ("/edit/", lambda i, u: services.item_update(item=i, by=u, measure="Changed")),
+    }
+    for status in S.values:
+        for responsible in (member_user, responsible_secretary):
+            item = ItemFactory(plan=plan, status=status, responsible_member=responsible.member)
+            for user in {member_user, responsible_secretary, colleague_secretary}:
+                client.force_login(user)
+                page = client.get(_url("item_detail", item)).content.decode()
+                for action, (marker, call) in checks.items():
+                    shown = marker in page
+                    allowed = _service_allows(lambda i=item, u=user, c=call: c(i, u))
+                    assert shown == allowed, (status, responsible.username, user.username, action, shown)
+
+
+def _second_secretary(organisation):
+    from members.models import Membership
+    from tests.factories import MemberFactory, MembershipFactory, UserFactory
+
+    user = UserFactory(username="deputy")
+    member = MemberFactory(name="Deputy", user=user)
+    MembershipFactory(member=member, organisation=organisation, role=Membership.Role.SECRETARY)
+    return user
+
+
+def test_a_responsible_secretary_is_told_why_there_is_no_verify_form(client, plan, secretary):
+    own = ItemFactory(plan=plan, responsible_member=secretary.member, status=S.DONE, progress_percent=100)
+    client.force_login(secretary)
+    page = client.get(_url("item_detail", own)).content.decode()
+    assert 'id="verify"' not in page and "Record verification" not in page
+    assert "another secretary must verify it" in page
+    client.force_login(_second_secretary(plan.organisation))
+    page = client.get(_url("item_detail", own)).content.decode()
+    assert 'id="verify"' in page and "another secretary must verify it" not in page
+
+
+def test_a_member_who_may_not_change_the_item_gets_a_page_that_says_why(client, member_user, item):
+    client.force_login(member_user)
+    response = client.get(_url("item_edit", item))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'class="navbar' in body  # the site's own page, not a bare error
+    assert "You may not do this" in body and "Only a secretary of the organisation changes its items." in body
+    assert f'href="{item.get_absolute_url()}"' in body and "Back to the item" in body
+    response = client.post(_url("item_reopen", item), {"reopen-reason": "I want to"})
+    assert response.status_code == 403
+    assert "Only a secretary of the organisation reopens its items." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == S.OPEN
+
+
+def test_a_reopened_item_shows_the_progress_it_really_has(client, member_user, secretary, item):
+    client.force_login(member_user)
+    client.post(_url("item_progress", item), {"text": "Half the visits", "percent": "50"})
+    client.post(_url("item_progress", item), {"text": "All visits", "percent": "100", "done": "on"})
+    client.force_login(secretary)
+    client.post(_url("item_verify", item), {"confirmed": "1", "comment": ""})
+    client.post(_url("item_reopen", item), {"reopen-reason": "Complaints again"})
+    page = client.get(_url("item_detail", item)).content.decode()
+    facts = page.split('class="row item-facts"', 1)[1].split("</dl>", 1)[0]
+    assert ">in progress<" in facts and '<span class="progress-label small text-nowrap">50%</span>' in facts
+    ledger = client.get(reverse("rectification:ledger")).content.decode()
+    assert '<span class="progress-label small text-nowrap">50%</span>' in ledger and ">100%<" not in ledger
+
+
+def test_a_closed_item_offers_no_change_form_but_says_how_to_change_it(client, secretary, item):
+    RectificationItem.objects.filter(pk=item.pk).update(status=S.VERIFIED)
+    client.force_login(secretary)
+    response = client.get(_url("item_edit", item), follow=True)
+    assert response.redirect_chain == [(item.get_absolute_url(), 302)]
+    body = response.content.decode()
+    assert "A closed item cannot be changed: reopen it first." in body and 'id="reopen"' in body

@@ -127,7 +127,8 @@ def test_summary_counts_rate_days_and_reopened(client, secretary, plan):
     counts = {s["value"]: s["count"] for s in summary["by_status"]}
     assert counts[S.VERIFIED] == 2 and counts[S.IN_PROGRESS] == 1 and counts[S.OPEN] == 1
     assert summary["overdue"] == 1
-    assert summary["on_time_rate"] == 50.0
+    # Due or verified: two verified and one overdue; on time: the one verified before its deadline.
+    assert summary["on_time_rate"] == 33.3
     assert summary["avg_days_to_close"] == 25.0
     assert summary["reopened"] == 1
     bar = response.context["chart"]["bars"][0]
@@ -213,3 +214,77 @@ def test_summary_follows_changes_at_once(client, secretary, plan, item):
     response = client.get(LEDGER)
     assert response.context["summary"]["verified"] == 1
     assert response.context["chart"]["bars"][0]["percent"] == 100
+
+
+def test_untitled_meetings_read_as_their_display_title_in_the_filter_and_the_export(client, secretary, item):
+    meeting = item.plan.meeting
+    assert meeting.title == "" and meeting.display_title == "2022 democratic life meeting"
+    client.force_login(secretary)
+    options = dict(client.get(LEDGER).context["options"]["meetings"])
+    assert options[meeting.pk].startswith("2022 democratic life meeting · ")
+    ws = _workbook(client.get(EXPORT)).active
+    header = [c.value for c in ws[1]]
+    assert [row[header.index("Meeting")].value for row in ws.iter_rows(min_row=2)] == ["2022 democratic life meeting"]
+
+
+def test_on_time_rate_counts_overdue_items_as_late_and_says_what_it_means(client, secretary, plan):
+    today = datetime.date.today()
+    for n in range(4):
+        ItemFactory(plan=plan, status=S.OPEN, deadline=today - datetime.timedelta(days=n + 1))
+    ItemFactory(
+        plan=plan, status=S.VERIFIED, deadline=today - datetime.timedelta(days=3), completed_on=plan.meeting.held_on
+    )
+    # Not yet due, cancelled, or without a deadline: not counted either way.
+    ItemFactory(plan=plan, status=S.IN_PROGRESS, deadline=today + datetime.timedelta(days=9))
+    ItemFactory(plan=plan, status=S.CANCELLED, deadline=today - datetime.timedelta(days=9))
+    ItemFactory(plan=plan, status=S.OPEN, type=RectificationItem.Type.LONG_TERM, deadline=None)
+    client.force_login(secretary)
+    response = client.get(LEDGER)
+    summary = response.context["summary"]
+    assert summary["overdue"] == 4
+    assert (summary["on_time_rate"], summary["on_time"], summary["due"]) == (20.0, 1, 5)
+    body = response.content.decode()
+    assert "20.0% <span" in body and "(1 of 5)" in body
+    assert "Overdue items count as late" in body and 'title="Of the items whose deadline has passed' in body
+
+
+def test_ledger_rows_name_the_meeting_with_the_number_and_the_percent_beside_the_bar(client, secretary, item):
+    RectificationItem.objects.filter(pk=item.pk).update(progress_percent=30, status=S.IN_PROGRESS)
+    client.force_login(secretary)
+    body = client.get(LEDGER).content.decode()
+    row = body.split('class="ledger-row', 1)[1].split("</tr>", 1)[0]
+    assert "2022 democratic life meeting</a> · No. 1" in row
+    assert f'href="{LEDGER}?meeting={item.plan.meeting_id}"' in row
+    assert '<span class="progress-label small text-nowrap">30%</span>' in row
+    assert 'style="width: 30%"></div>' in row  # the bar itself carries no text to spill
+    thead = body.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert ">No.<" not in thead
+
+
+def test_chart_wraps_long_names_prefers_short_names_and_keeps_the_full_name_in_a_tooltip(client, secretary, plan):
+    organisation = plan.organisation
+    organisation.name = "Party Group of the Municipal Bureau of Housing, Urban and Rural Development"
+    organisation.save()
+    ItemFactory(plan=plan)
+    client.force_login(secretary)
+    response = client.get(LEDGER)
+    lines = [line["text"] for line in response.context["chart"]["bars"][0]["lines"]]
+    assert lines == ["Party Group of the Municipal Bureau of", "Housing, Urban and Rural Development"]
+    body = response.content.decode()
+    assert "<title>Party Group of the Municipal Bureau of Housing, Urban and Rural Development: 0 / 1" in body
+    assert ">Housing, Urban and Rural Development</tspan>" in body
+    organisation.short_name = "Housing Bureau"
+    organisation.save()
+    RectificationItem.objects.filter(plan=plan).update(progress_percent=5)  # any change refreshes the chart
+    ItemFactory(plan=plan)
+    assert [line["text"] for line in client.get(LEDGER).context["chart"]["bars"][0]["lines"]] == ["Housing Bureau"]
+
+
+def test_wrap_label_breaks_chinese_names_and_ends_what_does_not_fit_with_an_ellipsis():
+    from rectification.ledger import wrap_label
+
+    assert wrap_label("市住房和城乡建设局党组") == ["市住房和城乡建设局党组"]
+    name = "中共某某市住房和城乡建设局机关委员会第一党支部委员会全体党员大会暨组织生活会筹备工作小组"
+    lines = wrap_label(name)
+    assert len(lines) == 2 and lines[0] == name[:20] and lines[1] == name[20:39] + "…"
+    assert wrap_label("Short") == ["Short"]

@@ -42,14 +42,14 @@ def test_holding_the_next_meeting_takes_the_snapshot_once(plan, next_meeting, se
     assert ReportBack.objects.filter(meeting=next_meeting).count() == 3
     assert ReportBack.objects.get(meeting=next_meeting, item=items[2]).status == S.IN_PROGRESS
     html = _render(next_meeting)
-    assert "3 measures: 2 completed, 1 in progress" in html
+    assert "3 measures: 2 verified, 1 in progress" in html
     assert "Status as of the meeting date." in html
 
 
 def test_before_the_meeting_is_held_the_report_shows_the_current_status(plan, next_meeting):
     _plan_items(plan, [S.VERIFIED, S.DONE, S.OPEN, S.CANCELLED])
     html = _render(next_meeting)
-    assert "4 measures: 1 completed, 1 awaiting verification, 1 not started, 1 cancelled" in html
+    assert "4 measures: 1 verified, 1 done (awaiting verification), 1 open, 1 cancelled" in html
     assert "Current status" in html
 
 
@@ -72,7 +72,7 @@ def test_the_tag_runs_a_constant_number_of_queries(plan, next_meeting):
     with CaptureQueriesContext(connection) as snap:
         html = _render(next_meeting)
     assert len(snap) == 1
-    assert "23 measures: 3 completed, 20 in progress" in html
+    assert "23 measures: 3 verified, 20 in progress" in html
 
 
 def test_report_back_page_shows_the_tag(client, secretary, other_secretary, plan, next_meeting):
@@ -81,7 +81,7 @@ def test_report_back_page_shows_the_tag(client, secretary, other_secretary, plan
     from django.urls import reverse
 
     url = reverse("rectification:report_back", args=[next_meeting.pk])
-    assert "1 measure: 1 completed" in client.get(url).content.decode()
+    assert "1 measure: 1 verified" in client.get(url).content.decode()
     client.force_login(other_secretary)
     assert client.get(url).status_code == 404
 
@@ -93,4 +93,4 @@ def test_plan_page_of_the_next_meeting_shows_the_report(client, secretary, plan,
     next_plan = PlanFactory(meeting=next_meeting)
     client.force_login(secretary)
     body = client.get(next_plan.get_absolute_url()).content.decode()
-    assert "2 measures: 1 completed, 1 in progress" in body
+    assert "2 measures: 1 verified, 1 in progress" in body

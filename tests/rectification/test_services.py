@@ -194,3 +194,39 @@ def test_overdue_is_derived_from_deadline_and_status(plan, member_user):
     assert late.is_overdue and late.overdue_days == 3
     assert not closed.is_overdue
     assert list(RectificationItem.objects.overdue()) == [late]
+
+
+def _done_after(item, member_user, *percents):
+    for percent in percents:
+        services.item_report_progress(item=_fresh(item), by=member_user, text=f"{percent}% done", percent=percent)
+    services.item_report_progress(item=_fresh(item), by=member_user, text="All done", percent=100, done=True)
+    return _fresh(item)
+
+
+def test_a_reopened_item_goes_back_to_the_progress_last_reported_below_100(item, member_user, secretary):
+    done = _done_after(item, member_user, 20, 40)
+    assert done.progress_percent == 100
+    services.item_verify(item=done, by=secretary, confirmed=True)
+    services.item_reopen(item=_fresh(item), by=secretary, reason="Complaints again")
+    fresh = _fresh(item)
+    assert (fresh.status, fresh.progress_percent) == (S.IN_PROGRESS, 40)
+    # The history still says it once stood at 100 %.
+    assert 100 in fresh.history.values_list("progress_percent", flat=True)
+
+
+def test_a_not_confirmed_item_goes_back_to_the_progress_last_reported_below_100(item, member_user, secretary):
+    done = _done_after(item, member_user, 60)
+    services.item_verify(item=done, by=secretary, confirmed=False, comment="No minutes of the visits")
+    assert (_fresh(item).status, _fresh(item).progress_percent) == (S.IN_PROGRESS, 60)
+
+
+def test_a_done_item_without_earlier_reports_goes_back_to_0_and_a_cancelled_one_keeps_its_progress(
+    item, member_user, secretary
+):
+    done = _done_after(item, member_user)
+    services.item_verify(item=done, by=secretary, confirmed=False, comment="Nothing to show")
+    assert _fresh(item).progress_percent == 0
+    services.item_report_progress(item=_fresh(item), by=member_user, text="Started again", percent=30)
+    services.item_cancel(item=_fresh(item), by=secretary, reason="Merged")
+    services.item_reopen(item=_fresh(item), by=secretary, reason="Not merged after all")
+    assert (_fresh(item).status, _fresh(item).progress_percent) == (S.IN_PROGRESS, 30)

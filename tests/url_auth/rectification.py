@@ -55,7 +55,7 @@ TABLE = {
     "rectification:item_detail": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:item_edit": {
         "kwargs": _item,
-        # The responsible member sees the item but may not change it: 403; outside the scope: 404.
+        # The responsible member sees the item but may not change it: a page that says why (403); outside: 404.
         "expect": {**ITEM_SCOPED, "member": 403},
     },
     "rectification:item_progress": {"kwargs": _item, "expect": ITEM_SCOPED},
