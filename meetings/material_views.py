@@ -10,7 +10,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -27,6 +27,7 @@ from .docx_export import export_meeting_materials
 from .markdown import render_markdown
 from .material_forms import MaterialForm, ReviewForm
 from .models import Attendance, InspectionMaterial, MaterialAttachment, Meeting
+from .uploads import private_download
 
 Status = InspectionMaterial.Status
 
@@ -382,17 +383,7 @@ def material_attachment(request, pk):
                                                                    "content_type"), pk=pk)  # fmt: skip
     if not InspectionMaterial.objects.visible_to(request.user).filter(pk=attachment.material_id).exists():
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required

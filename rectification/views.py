@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from meetings.models import CriticismRecord, HeartToHeartTalk, InspectionMaterial, Meeting, SolicitedOpinion
+from meetings.uploads import private_download
 
 from . import ledger as L
 from . import permissions, services
@@ -315,15 +316,7 @@ def evidence_download(request, pk):
         Evidence.objects.filter(report__item__in=RectificationItem.objects.visible_to(request.user).values("pk")),
         pk=pk,
     )
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 # --- plans, problems, new items -------------------------------------------------------------------------------------
