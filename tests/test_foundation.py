@@ -165,3 +165,14 @@ def test_favicon_is_served(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_migration_check_runs_without_a_secret_key_but_the_server_does_not():
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "0"}
+    check = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env=env, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    serve = subprocess.run([sys.executable, "manage.py", "migrate", "--plan"], env=env, capture_output=True, text=True)
+    assert serve.returncode != 0
+    assert "SECRET_KEY" in serve.stderr
