@@ -83,6 +83,21 @@ def _post_only(request):
     return None
 
 
+def _perform(request, call, success, to):
+    """A POST-only action on an object already fetched in scope: run the service call, turn its
+    refusal (or the success text) into a message, and go back to `to`."""
+    if (response := _post_only(request)) is not None:
+        return response
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(to)
+
+
 # --- list and record -------------------------------------------------------------------
 
 
@@ -350,41 +365,35 @@ def agenda_item_edit(request, pk, item_pk):
 @login_required
 def agenda_item_move(request, pk, item_pk):
     item = _agenda_item(request, pk, item_pk)
-    if (response := _post_only(request)) is not None:
-        return response
-    try:
-        services.agenda_item_move(item=item, by=request.user, direction=request.POST.get("direction", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("meetings:agenda", pk=pk)
+    direction = request.POST.get("direction", "")
+    return _perform(
+        request,
+        lambda: services.agenda_item_move(item=item, by=request.user, direction=direction),
+        None,
+        reverse("meetings:agenda", args=[pk]),
+    )
 
 
 @login_required
 def agenda_item_delete(request, pk, item_pk):
     item = _agenda_item(request, pk, item_pk)
-    if (response := _post_only(request)) is not None:
-        return response
-    try:
-        services.agenda_item_delete(item=item, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Agenda item removed."))
-    return redirect("meetings:agenda", pk=pk)
+    return _perform(
+        request,
+        lambda: services.agenda_item_delete(item=item, by=request.user),
+        _("Agenda item removed."),
+        reverse("meetings:agenda", args=[pk]),
+    )
 
 
 @login_required
 def agenda_standard(request, pk):
     meeting = _managed_meeting(request, pk, "presider")
-    if (response := _post_only(request)) is not None:
-        return response
-    try:
-        services.agenda_apply_standard(meeting=meeting, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The standard agenda was added."))
-    return redirect("meetings:agenda", pk=pk)
+    return _perform(
+        request,
+        lambda: services.agenda_apply_standard(meeting=meeting, by=request.user),
+        _("The standard agenda was added."),
+        reverse("meetings:agenda", args=[pk]),
+    )
 
 
 # --- attendance ------------------------------------------------------------------------
@@ -522,16 +531,13 @@ def preparation_delete(request, pk, kind, record_pk):
     if kind not in PREPARATION_MODELS:
         raise Http404
     record = get_object_or_404(PREPARATION_MODELS[kind].objects.filter(meeting=meeting), pk=record_pk)
-    if (response := _post_only(request)) is not None:
-        return response
     record.meeting = meeting
-    try:
-        services.preparation_record_delete(record=record, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Removed."))
-    return redirect("meetings:preparation", pk=pk)
+    return _perform(
+        request,
+        lambda: services.preparation_record_delete(record=record, by=request.user),
+        _("Removed."),
+        reverse("meetings:preparation", args=[pk]),
+    )
 
 
 # --- in the meeting: criticism and speeches --------------------------------------------
@@ -557,16 +563,13 @@ def meeting_criticism(request, pk):
 def criticism_delete(request, pk, record_pk):
     meeting = _managed_meeting(request, pk)
     record = get_object_or_404(meeting.criticisms, pk=record_pk)
-    if (response := _post_only(request)) is not None:
-        return response
     record.meeting = meeting
-    try:
-        services.criticism_delete(record=record, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Criticism record removed."))
-    return redirect("meetings:criticism", pk=pk)
+    return _perform(
+        request,
+        lambda: services.criticism_delete(record=record, by=request.user),
+        _("Criticism record removed."),
+        reverse("meetings:criticism", args=[pk]),
+    )
 
 
 def _speech_page(request, meeting, speech=None):
@@ -620,16 +623,13 @@ def speech_edit(request, pk, speech_pk):
 def speech_delete(request, pk, speech_pk):
     meeting = _managed_meeting(request, pk)
     speech = get_object_or_404(meeting.speeches, pk=speech_pk)
-    if (response := _post_only(request)) is not None:
-        return response
     speech.meeting = meeting
-    try:
-        services.speech_delete(speech=speech, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Speech removed."))
-    return redirect(meeting)
+    return _perform(
+        request,
+        lambda: services.speech_delete(speech=speech, by=request.user),
+        _("Speech removed."),
+        meeting.get_absolute_url(),
+    )
 
 
 # --- calendars -------------------------------------------------------------------------
