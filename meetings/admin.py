@@ -3,7 +3,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_scoping import OrganisationScopedAdminMixin, run_service_action
+from members.admin_scoping import OrganisationScopedAdminMixin, service_action
 
 from . import material_services, notice_services, services
 from .models import (
@@ -64,37 +64,26 @@ class MeetingAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "presider"]
     readonly_fields = ["status", "concluding_key_points", "created_by", "created_at", "updated_at"]
     inlines = [AgendaItemInline, AttendanceInline, PreparationInline, SpeechInline]
-    actions = ["start_preparation", "mark_held", "close_meeting"]
-
-    @admin.action(description=_("Start preparation of the selected meetings"))
-    def start_preparation(self, request, queryset):
-        run_service_action(
-            self,
-            request,
-            queryset,
+    actions = [
+        service_action(
+            "start_preparation",
             lambda m, by: services.meeting_start_preparation(meeting=m, by=by),
+            _("Start preparation of the selected meetings"),
             _("%(count)d meetings are being prepared."),
-        )
-
-    @admin.action(description=_("Mark the selected meetings held"))
-    def mark_held(self, request, queryset):
-        run_service_action(
-            self,
-            request,
-            queryset,
+        ),
+        service_action(
+            "mark_held",
             lambda m, by: services.meeting_mark_held(meeting=m, by=by),
+            _("Mark the selected meetings held"),
             _("%(count)d meetings marked held."),
-        )
-
-    @admin.action(description=_("Close the selected meetings"))
-    def close_meeting(self, request, queryset):
-        run_service_action(
-            self,
-            request,
-            queryset,
+        ),
+        service_action(
+            "close_meeting",
             lambda m, by: services.meeting_close(meeting=m, by=by),
+            _("Close the selected meetings"),
             _("%(count)d meetings closed."),
-        )
+        ),
+    ]
 
     @admin.display(description=_("key points of the concluding speech"))
     def concluding_key_points(self, obj):
@@ -197,17 +186,14 @@ class InspectionMaterialAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["meeting", "author"]
     inlines = [MaterialRevisionInline, MaterialAttachmentInline]
-    actions = ["approve"]
-
-    @admin.action(description=_("Approve the selected submitted materials"))
-    def approve(self, request, queryset):
-        run_service_action(
-            self,
-            request,
-            queryset,
+    actions = [
+        service_action(
+            "approve",
             lambda m, by: material_services.material_approve(material=m, by=by),
+            _("Approve the selected submitted materials"),
             _("%(count)d materials approved."),
         )
+    ]
 
 
 @admin.register(MaterialRevision)
@@ -287,29 +273,22 @@ class NoticeAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["organisation", "author"]
     inlines = [NoticeImageInline]
-    actions = ["publish", "withdraw"]
-
-    @admin.action(description=_("Publish the selected notices now"))
-    def publish(self, request, queryset):
-        run_service_action(
-            self,
-            request,
-            queryset,
+    actions = [
+        service_action(
+            "publish",
             lambda n, by: notice_services.notice_publish(notice=n, by=by),
+            _("Publish the selected notices now"),
             _("%(count)d notices published."),
-        )
-
-    @admin.action(description=_("Withdraw the selected notices"))
-    def withdraw(self, request, queryset):
-        run_service_action(
-            self,
-            request,
-            queryset,
+        ),
+        service_action(
+            "withdraw",
             lambda n, by: notice_services.notice_withdraw(
                 notice=n, by=by, reason=str(_("Withdrawn in the back office."))
             ),
+            _("Withdraw the selected notices"),
             _("%(count)d notices withdrawn."),
-        )
+        ),
+    ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -50,3 +50,14 @@ def run_service_action(modeladmin, request, queryset, service, success_message, 
             modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
     if done:
         modeladmin.message_user(request, success_message % {"count": done}, messages.SUCCESS)
+
+
+def service_action(name, service, description, success_message, **kwargs):
+    """An admin action named `name` that runs `service(obj, user)` for each selected object."""
+
+    def action(modeladmin, request, queryset):
+        run_service_action(modeladmin, request, queryset, service, success_message, **kwargs)
+
+    action.__name__ = name
+    action.short_description = description
+    return action
