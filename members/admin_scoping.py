@@ -39,6 +39,7 @@ def run_service_action(modeladmin, request, queryset, service, success_message, 
     """
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext
 
     done = 0
     for obj in queryset:
@@ -46,7 +47,11 @@ def run_service_action(modeladmin, request, queryset, service, success_message, 
             service(obj, request.user, **kwargs)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or "permission denied"
+            text = (
+                "; ".join(exc.messages)
+                if isinstance(exc, ValidationError)
+                else str(exc) or gettext("You may not do this")
+            )
             modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
     if done:
         modeladmin.message_user(request, success_message % {"count": done}, messages.SUCCESS)
