@@ -5,7 +5,7 @@
 What it does, in one run:
   1. uses its own PostgreSQL database (default postgres://postgres@127.0.0.1:5432/mr_bench_public;
      created if missing), migrates it and fills it up to --notices published notices with
-     meetings.bulk.generate_notices (search vectors included);
+     demo.bulk.generate_notices (search vectors included);
   2. starts gunicorn (2 sync workers on 127.0.0.1:<port>, DEBUG off, BENCH=1 so the trivial
      view /bench/hello/ exists, persistent DB connections);
   3. measures requests/s with wrk (16 connections, 2 threads) — or a threaded Python client when
@@ -79,8 +79,8 @@ def prepare(db_url: str, notices: int) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from meetings.bulk import generate_notices
-    from meetings.models import Notice
+    from demo.bulk import generate_notices
+    from notices.models import Notice
 
     call_command("migrate", verbosity=0)
     have = Notice.objects.published().count()
@@ -93,7 +93,7 @@ def prepare(db_url: str, notices: int) -> dict:
         print(f"generated in {generated_in:.0f} s", flush=True)
     missing = Notice.objects.filter(search_vector__isnull=True).count()
     if missing:
-        from meetings.search import update_search_vectors
+        from notices.search import update_search_vectors
 
         update_search_vectors(Notice.objects.filter(search_vector__isnull=True))
     urls = [n.get_absolute_url() for n in Notice.objects.published().order_by("?")[:200]]

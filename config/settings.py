@@ -53,9 +53,13 @@ INSTALLED_APPS = [
     "simple_history",
     "bootstrap",
     "fontawesomefree",
+    "core",
     "members",
     "meetings",
+    "materials",
     "rectification",
+    "notices",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,9 +14,12 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("meetings/", include("meetings.urls")),
+    path("meetings/", include("materials.urls")),
+    path("meetings/", include("notices.urls")),
+    path("meetings/", include("members.urls")),
     path("rectification/", include("rectification.urls")),
     path("admin/", admin.site.urls),
-    path("", include("meetings.public_urls")),
+    path("", include("notices.public_urls")),
 ]
 
 admin.site.site_header = _("Meeting Records")

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from materials.dashboard import dashboard_sections as material_sections
 from meetings.dashboard import dashboard_sections as meeting_sections
-from meetings.material_dashboard import dashboard_sections as material_sections
-from meetings.notice_dashboard import dashboard_sections as notice_sections
+from notices.dashboard import dashboard_sections as notice_sections
 from rectification.dashboard import dashboard_sections as rectification_sections
 
 
@@ -36,7 +36,7 @@ def robots_txt(request):
         "Disallow: /dashboard/",
         "Disallow: /meetings/",
         "Disallow: /rectification/",
-        f"Sitemap: {request.build_absolute_uri(reverse('notices:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

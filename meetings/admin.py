@@ -3,21 +3,16 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_scoping import OrganisationScopedAdminMixin, service_action
+from members.admin import OrganisationScopedAdminMixin, service_action
 
-from . import material_services, notice_services, services
+from . import services
 from .models import (
     AgendaItem,
     Attendance,
     CriticismRecord,
     HeartToHeartTalk,
-    InspectionMaterial,
     KeyPoint,
-    MaterialAttachment,
-    MaterialRevision,
     Meeting,
-    Notice,
-    NoticeImage,
     PreparationActivity,
     SolicitedOpinion,
     Speech,
@@ -151,69 +146,6 @@ class HeartToHeartTalkAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["meeting", "member_a", "member_b"]
 
 
-class MaterialRevisionInline(admin.TabularInline):
-    model = MaterialRevision
-    extra = 0
-    fields = ["number", "submitted_by", "submitted_at", "review_comments"]
-    readonly_fields = fields
-    can_delete = False
-
-
-class MaterialAttachmentInline(admin.TabularInline):
-    model = MaterialAttachment
-    extra = 0
-    fields = ["original_name", "content_type", "size", "is_source_document", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    can_delete = False
-
-
-@admin.register(InspectionMaterial)
-class InspectionMaterialAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
-    organisation_path = "meeting__organisation"
-    list_display = ["__str__", "meeting", "author", "on_behalf_of_group", "status", "submitted_at", "version"]
-    list_filter = ["status", "on_behalf_of_group", "meeting__organisation"]
-    search_fields = ["title", "author__name", "meeting__title", "problems"]
-    autocomplete_fields = ["meeting", "author"]
-    readonly_fields = [
-        "status",
-        "review_comments",
-        "version",
-        "submitted_at",
-        "approved_at",
-        "reviewed_by",
-        "created_at",
-        "updated_at",
-    ]
-    list_select_related = ["meeting", "author"]
-    inlines = [MaterialRevisionInline, MaterialAttachmentInline]
-    actions = [
-        service_action(
-            "approve",
-            lambda m, by: material_services.material_approve(material=m, by=by),
-            _("Approve the selected submitted materials"),
-            _("%(count)d materials approved."),
-        )
-    ]
-
-
-@admin.register(MaterialRevision)
-class MaterialRevisionAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
-    organisation_path = "material__meeting__organisation"
-    list_display = ["material", "number", "submitted_by", "submitted_at"]
-    search_fields = ["material__author__name"]
-    autocomplete_fields = ["material"]
-    list_select_related = ["material__author", "material__meeting", "submitted_by"]
-
-
-@admin.register(MaterialAttachment)
-class MaterialAttachmentAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
-    organisation_path = "material__meeting__organisation"
-    list_display = ["original_name", "material", "content_type", "size", "uploaded_at"]
-    search_fields = ["original_name"]
-    autocomplete_fields = ["material"]
-    list_select_related = ["material__author", "material__meeting"]
-
-
 @admin.register(CriticismRecord)
 class CriticismRecordAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     organisation_path = "meeting__organisation"
@@ -247,60 +179,3 @@ class KeyPointAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["text"]
     autocomplete_fields = ["speech"]
     list_select_related = ["speech__meeting", "speech__speaker"]
-
-
-class NoticeImageInline(admin.TabularInline):
-    model = NoticeImage
-    extra = 0
-
-
-@admin.register(Notice)
-class NoticeAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
-    organisation_path = "organisation"
-    list_display = ["title", "organisation", "dateline", "status", "publish_at", "author"]
-    list_filter = ["status", "organisation"]
-    search_fields = ["title", "body", "source_organ"]
-    autocomplete_fields = ["meeting", "organisation", "author"]
-    date_hierarchy = "publish_at"
-    readonly_fields = [
-        "status",
-        "publish_at",
-        "withdrawn_at",
-        "withdrawn_reason",
-        "version",
-        "created_at",
-        "updated_at",
-    ]
-    list_select_related = ["organisation", "author"]
-    inlines = [NoticeImageInline]
-    actions = [
-        service_action(
-            "publish",
-            lambda n, by: notice_services.notice_publish(notice=n, by=by),
-            _("Publish the selected notices now"),
-            _("%(count)d notices published."),
-        ),
-        service_action(
-            "withdraw",
-            lambda n, by: notice_services.notice_withdraw(
-                notice=n, by=by, reason=str(_("Withdrawn in the back office."))
-            ),
-            _("Withdraw the selected notices"),
-            _("%(count)d notices withdrawn."),
-        ),
-    ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from .notice_services import notice_saved_elsewhere
-
-        notice_saved_elsewhere(obj)  # search vector, version, public page cache
-
-
-@admin.register(NoticeImage)
-class NoticeImageAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
-    organisation_path = "notice__organisation"
-    list_display = ["__str__", "notice", "uploaded_at"]
-    search_fields = ["caption", "notice__title"]
-    autocomplete_fields = ["notice"]
-    list_select_related = ["notice"]

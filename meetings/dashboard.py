@@ -6,7 +6,7 @@ Each section is a dict: {"title", "items": [{"label", "url", "meta"}], "empty", 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import InspectionMaterial, Meeting
+from .models import Meeting
 
 
 def dashboard_sections(user) -> list[dict]:
@@ -26,21 +26,6 @@ def dashboard_sections(user) -> list[dict]:
                 "more_url": reverse("meetings:list"),
             }
         )
-        waiting = (
-            InspectionMaterial.objects.filter(meeting__in=managed, status=InspectionMaterial.Status.SUBMITTED)
-            .select_related("author", "meeting")
-            .order_by("submitted_at")[:20]
-        )
-        sections.append(
-            {
-                "title": _("Materials waiting for my review"),
-                "items": [
-                    {"label": f"{m.author} — {m.meeting}", "url": m.get_absolute_url(), "meta": ""} for m in waiting
-                ],
-                "empty": _("No material is waiting for review."),
-                "more_url": "",
-            }
-        )
         to_close = managed.filter(status=Meeting.Status.HELD).select_related("organisation")[:20]
         sections.append(
             {
@@ -52,5 +37,5 @@ def dashboard_sections(user) -> list[dict]:
                 "more_url": reverse("meetings:list") + "?status=held",
             }
         )
-    # A member's upcoming meetings are in meetings.material_dashboard, beside their materials.
+    # A member's upcoming meetings are in materials.dashboard, beside their materials.
     return sections

@@ -1,20 +1,14 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organisation
 
-from .querysets import (
-    InspectionMaterialQuerySet,
-    MeetingQuerySet,
-    NoticeQuerySet,
-)
+from .querysets import MeetingQuerySet
 
 
 class Meeting(models.Model):
@@ -343,121 +337,6 @@ class HeartToHeartTalk(models.Model):
         return f"{self.member_a} ↔ {self.member_b}"
 
 
-def material_upload_to(instance, filename):
-    return f"materials/{instance.material.meeting_id}/{instance.material_id}/{filename}"
-
-
-class InspectionMaterial(models.Model):
-    """A comparison-inspection material (对照检查材料), personal or on behalf of the group."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        RETURNED = "returned", _("returned")
-        APPROVED = "approved", _("approved")
-
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="materials")
-    author = models.ForeignKey(Member, verbose_name=_("author"), on_delete=models.PROTECT, related_name="materials")
-    on_behalf_of_group = models.BooleanField(_("on behalf of the group"), default=False)
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    problems = models.TextField(_("problems found"), blank=True, help_text=_("Markdown."))
-    problem_sections = models.JSONField(
-        _("problems by aspect"),
-        default=list,
-        blank=True,
-        help_text=_("A list of {aspect, text}: the problems found under each aspect of the theme."),
-    )
-    causes = models.TextField(_("causes"), blank=True, help_text=_("Markdown."))
-    measures = models.TextField(_("rectification measures"), blank=True, help_text=_("Markdown."))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    review_comments = models.TextField(_("review comments"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Incremented on every save."))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    history = HistoricalRecords()
-    objects = InspectionMaterialQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("comparison-inspection material")
-        verbose_name_plural = _("comparison-inspection materials")
-        ordering = ["meeting", "-on_behalf_of_group", "author__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "author", "on_behalf_of_group"],
-                name="material_one_per_author_per_meeting",
-                violation_error_message=_("This member already has a material for this meeting."),
-            ),
-        ]
-        indexes = [models.Index(fields=["meeting", "status"], name="material_meeting_status_idx")]
-
-    def __str__(self):
-        return self.title or _("Material of %(author)s") % {"author": self.author}
-
-    def get_absolute_url(self):
-        return reverse("meetings:material_detail", args=[self.pk])
-
-
-class MaterialRevision(models.Model):
-    """The text of a material as it stood at one submission."""
-
-    material = models.ForeignKey(
-        InspectionMaterial, verbose_name=_("material"), on_delete=models.CASCADE, related_name="revisions"
-    )
-    number = models.PositiveIntegerField(_("number"))
-    problems = models.TextField(_("problems found"), blank=True)
-    problem_sections = models.JSONField(_("problems by aspect"), default=list, blank=True)
-    causes = models.TextField(_("causes"), blank=True)
-    measures = models.TextField(_("rectification measures"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    review_comments = models.TextField(_("review comments"), blank=True)
-
-    class Meta:
-        verbose_name = _("material revision")
-        verbose_name_plural = _("material revisions")
-        ordering = ["material", "number"]
-        constraints = [models.UniqueConstraint(fields=["material", "number"], name="material_revision_unique_number")]
-
-    def __str__(self):
-        return f"{self.material} #{self.number}"
-
-
-class MaterialAttachment(models.Model):
-    material = models.ForeignKey(
-        InspectionMaterial, verbose_name=_("material"), on_delete=models.PROTECT, related_name="attachments"
-    )
-    file = models.FileField(_("file"), upload_to=material_upload_to)
-    original_name = models.CharField(_("original name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    is_source_document = models.BooleanField(_("imported Word document"), default=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["material", "uploaded_at"]
-
-    def __str__(self):
-        return self.original_name
-
-
 class CriticismRecord(models.Model):
     """One entry of criticism and self-criticism at the meeting."""
 
@@ -546,103 +425,3 @@ class KeyPoint(models.Model):
 
     def __str__(self):
         return self.text[:60]
-
-
-class Notice(models.Model):
-    """The published article telling the public that the meeting was held."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SCHEDULED = "scheduled", _("scheduled")
-        PUBLISHED = "published", _("published")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="notices",
-    )
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False, blank=True)
-    source_organ = models.CharField(_("source"), max_length=200, blank=True)
-    dateline = models.DateField(_("dateline"), null=True, blank=True)
-    body = models.TextField(_("body"), help_text=_("Markdown."))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="notices",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1)
-    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    history = HistoricalRecords(excluded_fields=["search_vector"])
-    objects = NoticeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        ordering = ["-publish_at", "-id"]
-        indexes = [
-            models.Index(fields=["status", "-publish_at"], name="notice_status_publish_idx"),
-            # The public page cache's generation token reads MAX(updated_at) every few seconds.
-            models.Index(fields=["updated_at"], name="notice_updated_idx"),
-            # Newest first: lists, the feed, and search's "newest matches" walk this index.
-            models.Index(fields=["-publish_at", "-id"], name="notice_publish_desc_idx"),
-            # Search finds the few notices whose vector is not computed yet through this.
-            models.Index(fields=["id"], condition=Q(search_vector__isnull=True), name="notice_vector_missing_idx"),
-        ]
-        # The GIN index on search_vector is created by migration notices_search_gin (PostgreSQL only).
-        permissions = [("publish_notice", _("Can publish, schedule and withdraw notices"))]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("notices:detail", kwargs={"year": self.url_year, "pk": self.pk, "slug": self.slug or "notice"})
-
-    @property
-    def url_year(self) -> int:
-        """The year in the public address: the (local) year of publication."""
-        when = self.publish_at or self.created_at
-        return timezone.localtime(when).year if when else timezone.localdate().year
-
-    @property
-    def is_public(self) -> bool:
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
-
-
-def notice_image_upload_to(instance, filename):
-    return f"notices/{instance.notice_id}/{filename}"
-
-
-class NoticeImage(models.Model):
-    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="images")
-    image = models.FileField(_("image"), upload_to=notice_image_upload_to)
-    caption = models.CharField(_("caption"), max_length=300, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notice image")
-        verbose_name_plural = _("notice images")
-
-    def __str__(self):
-        return self.caption or self.image.name

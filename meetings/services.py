@@ -22,14 +22,13 @@ from .models import (
     Attendance,
     CriticismRecord,
     HeartToHeartTalk,
-    InspectionMaterial,
     KeyPoint,
     Meeting,
     PreparationActivity,
     SolicitedOpinion,
     Speech,
 )
-from .signals import meeting_held
+from .signals import closing_checks, meeting_held
 
 MEETING_FIELDS = [
     "kind",
@@ -183,18 +182,9 @@ def what_is_missing_to_close(meeting: Meeting) -> list[str]:
     if meeting.status != Meeting.Status.HELD:
         missing.append(_("Only a meeting that has been held can be closed (this one is %(status)s).")
                        % {"status": meeting.get_status_display()})  # fmt: skip
-    pending = (
-        InspectionMaterial.objects.filter(
-            meeting=meeting, status__in=[InspectionMaterial.Status.DRAFT, InspectionMaterial.Status.RETURNED]
-        )
-        .select_related("author")
-        .order_by("author__name")
-    )
-    for material in pending:
-        missing.append(
-            _("The material of %(author)s is still %(status)s.")
-            % {"author": material.author.name, "status": material.get_status_display()}
-        )
+    # What other apps ask of a meeting before it closes (materials: every material approved or submitted).
+    for _receiver, reasons in closing_checks.send(sender=Meeting, meeting=meeting):
+        missing.extend(reasons or [])
     return missing
 
 

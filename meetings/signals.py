@@ -1,11 +1,16 @@
-"""Signals that let apps further up the dependency chain react to meeting events
-without meetings importing them (rectification -> meetings -> members).
+"""Signals that let apps further up the dependency chain take part in a meeting's life
+without meetings importing them (core <- members <- meetings <- materials <- rectification <- notices).
 
 `meeting_held` is sent by the service that marks a meeting held, inside its
 transaction, with `meeting` and `by` (the user). The rectification app takes the
 report-back snapshot of the previous meeting's plan when it receives it.
+
+`closing_checks` is sent with `meeting` when the app asks what is missing before the
+meeting can be closed; each receiver returns a list of reasons (empty when it has none).
+The materials app answers with the materials still in draft or returned.
 """
 
 from django.dispatch import Signal
 
 meeting_held = Signal()
+closing_checks = Signal()

@@ -1,6 +1,4 @@
-from django.urls import include, path
-
-from members import views as member_views
+from django.urls import path
 
 from . import views
 
@@ -10,7 +8,6 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_create, name="create"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
-    path("organisations/<int:org_pk>/import/", member_views.member_import, name="member_import"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/print/", views.meeting_print, name="print"),
     path("<int:pk>/calendar.ics", views.meeting_calendar, name="calendar"),
@@ -34,6 +31,4 @@ urlpatterns = [
     path("<int:pk>/speeches/new/", views.speech_create, name="speech_create"),
     path("<int:pk>/speeches/<int:speech_pk>/", views.speech_edit, name="speech_edit"),
     path("<int:pk>/speeches/<int:speech_pk>/delete/", views.speech_delete, name="speech_delete"),
-    path("", include("meetings.material_urls")),
-    path("", include("meetings.notice_urls")),
 ]

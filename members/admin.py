@@ -1,8 +1,26 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scoping import OrganisationScopedAdminMixin
+from core.admin import ScopedAdminMixin, run_service_action, service_action
+
 from .models import Member, Membership, Organisation
+from .permissions import secretary_organisation_ids
+
+__all__ = ["OrganisationScopedAdminMixin", "run_service_action", "service_action"]
+
+
+class OrganisationScopedAdminMixin(ScopedAdminMixin):
+    """Rows of the organisations the user is secretary of. Set `organisation_path` to the
+    lookup from the model to its Organisation."""
+
+    organisation_path = "organisation"
+
+    @property
+    def scope_path(self):
+        return self.organisation_path
+
+    def scope_ids(self, user):
+        return secretary_organisation_ids(user)
 
 
 class MembershipInline(admin.TabularInline):

@@ -2,13 +2,13 @@
 
 Scope is per organisation: a secretary (or deputy secretary) of an organisation
 manages that organisation's meetings. Superusers may do everything. Publishers are
-users in the "publishers" group (or with the notice publishing permission).
+users holding the `notices.publish_notice` permission, which the "publishers" group carries (members/roles.py).
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
-PUBLISHERS_GROUP = "publishers"
-SECRETARIES_GROUP = "secretaries"  # back-office access for staff secretaries (the admin is scoped)
+from .roles import PUBLISH_PERMISSION
 
 
 def member_for(user):
@@ -74,6 +74,15 @@ def is_publisher(user) -> bool:
         return True
     cached = getattr(user, "_is_publisher", None)
     if cached is None:
-        cached = user.groups.filter(name=PUBLISHERS_GROUP).exists()
+        # One query (has_perm would load every permission of the user and their groups).
+        from django.contrib.auth.models import Permission
+
+        app_label, codename = PUBLISH_PERMISSION.split(".")
+        cached = (
+            user.is_active
+            and Permission.objects.filter(
+                Q(user=user) | Q(group__user=user), content_type__app_label=app_label, codename=codename
+            ).exists()
+        )
         user._is_publisher = cached
     return cached

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_scoping import OrganisationScopedAdminMixin
+from members.admin import OrganisationScopedAdminMixin
 
 from .models import (
     Evidence,

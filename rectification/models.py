@@ -7,13 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.models import (
-    CriticismRecord,
-    HeartToHeartTalk,
-    InspectionMaterial,
-    Meeting,
-    SolicitedOpinion,
-)
+from materials.models import InspectionMaterial
+from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 from members.models import Member, Organisation
 
 from .querysets import ProblemQuerySet, RectificationItemQuerySet, RectificationPlanQuerySet

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.uploads import validate_upload
 from meetings.models import Meeting
-from meetings.uploads import validate_upload
 from members.models import Member
 
 from . import permissions

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from meetings.models import CriticismRecord, HeartToHeartTalk, InspectionMaterial, Meeting, SolicitedOpinion
-from meetings.uploads import private_download
+from core.uploads import private_download
+from materials.models import InspectionMaterial
+from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 
 from . import ledger as L
 from . import permissions, services

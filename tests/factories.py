@@ -2,20 +2,13 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    CriticismRecord,
-    InspectionMaterial,
-    KeyPoint,
-    Meeting,
-    Notice,
-    Speech,
-)
+from materials.models import InspectionMaterial
+from meetings.models import AgendaItem, Attendance, CriticismRecord, KeyPoint, Meeting, Speech
 from members.models import Member, Membership, Organisation
-from members.permissions import PUBLISHERS_GROUP
+from members.roles import PUBLISHERS_GROUP, setup_role_groups
+from notices.models import Notice
 from rectification.models import Problem, ProgressReport, RectificationItem, RectificationPlan
 
 
@@ -32,7 +25,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def publisher(obj, create, extracted, **kwargs):
         if extracted:
-            obj.groups.add(Group.objects.get_or_create(name=PUBLISHERS_GROUP)[0])
+            setup_role_groups(Group, Permission)  # a transactional test's flush removes them
+            obj.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
         if create:
             obj.save()
 

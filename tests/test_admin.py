@@ -48,9 +48,9 @@ def test_every_demo_model_has_rows_to_show(demo):
         if not next(c for c in admin.site._registry if c._meta.model_name == m)._default_manager.exists()
     ]
     assert set(empty) <= {
-        "meetings.materialrevision",
-        "meetings.materialattachment",
-        "meetings.noticeimage",
+        "materials.materialrevision",
+        "materials.materialattachment",
+        "notices.noticeimage",
         "rectification.evidence",
         "rectification.reminderlog",
         "auth.group",
@@ -70,7 +70,9 @@ def test_meeting_change_page_shows_history_link(client, superuser, demo):
 
 def test_admin_actions_go_through_the_services(client, superuser, settings):
     """Status is read-only in the back office; actions call the same services as the pages."""
-    from meetings.models import InspectionMaterial, Meeting, Notice
+    from materials.models import InspectionMaterial
+    from meetings.models import Meeting
+    from notices.models import Notice
     from tests.factories import MaterialFactory, MeetingFactory, NoticeFactory
 
     client.force_login(superuser)
@@ -86,19 +88,19 @@ def test_admin_actions_go_through_the_services(client, superuser, settings):
 
     material = MaterialFactory(status=InspectionMaterial.Status.SUBMITTED)
     client.post(
-        reverse("admin:meetings_inspectionmaterial_changelist"),
+        reverse("admin:materials_inspectionmaterial_changelist"),
         {"action": "approve", "_selected_action": [material.pk]},
     )
     material.refresh_from_db()
     assert material.status == InspectionMaterial.Status.APPROVED
 
     notice = NoticeFactory(status=Notice.Status.DRAFT)
-    client.post(reverse("admin:meetings_notice_changelist"), {"action": "publish", "_selected_action": [notice.pk]})
+    client.post(reverse("admin:notices_notice_changelist"), {"action": "publish", "_selected_action": [notice.pk]})
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PUBLISHED
     assert notice.publish_at is not None
 
-    page = client.get(reverse("admin:meetings_notice_change", args=[notice.pk])).content.decode()
+    page = client.get(reverse("admin:notices_notice_change", args=[notice.pk])).content.decode()
     assert 'name="status"' not in page
 
 
@@ -106,7 +108,7 @@ def test_history_pages_are_scoped_and_read_only(client, secretary, other_org, se
     """A staff secretary cannot read another organisation's history, nor revert anything."""
     from django.contrib.auth.models import Permission
 
-    from meetings.models import Notice
+    from notices.models import Notice
     from tests.factories import NoticeFactory
 
     secretary.is_staff = True
@@ -117,8 +119,8 @@ def test_history_pages_are_scoped_and_read_only(client, secretary, other_org, se
     theirs.save()
     version = theirs.history.earliest().history_id
     client.force_login(secretary)
-    assert client.get(reverse("admin:meetings_notice_history", args=[theirs.pk])).status_code == 404
-    url = reverse("admin:meetings_notice_simple_history", args=[theirs.pk, version])
+    assert client.get(reverse("admin:notices_notice_history", args=[theirs.pk])).status_code == 404
+    url = reverse("admin:notices_notice_simple_history", args=[theirs.pk, version])
     assert client.get(url).status_code == 404
     assert client.post(url, {"title": "Reverted"}).status_code == 404
     theirs.refresh_from_db()
@@ -128,7 +130,7 @@ def test_history_pages_are_scoped_and_read_only(client, secretary, other_org, se
     mine.title = "Second"
     mine.save()
     first = mine.history.earliest().history_id
-    client.post(reverse("admin:meetings_notice_simple_history", args=[mine.pk, first]), {"title": "First again"})
+    client.post(reverse("admin:notices_notice_simple_history", args=[mine.pk, first]), {"title": "First again"})
     mine.refresh_from_db()
     assert mine.title == "Second"  # revert is disabled
 

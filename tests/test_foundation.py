@@ -11,8 +11,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from meetings.models import Attendance, InspectionMaterial, KeyPoint, Meeting, Notice
+from materials.models import InspectionMaterial
+from meetings.models import Attendance, KeyPoint, Meeting
 from members.models import Member, Organisation
+from notices.models import Notice
 from rectification.models import RectificationItem, ReportBack
 
 from .factories import AttendanceFactory, ItemFactory, MeetingFactory, MemberFactory, ProgressReportFactory

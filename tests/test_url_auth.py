@@ -10,7 +10,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings.models import Attendance, InspectionMaterial, Notice
+from materials.models import InspectionMaterial
+from meetings.models import Attendance
+from notices.models import Notice
 
 from .factories import AttendanceFactory, ItemFactory, MaterialFactory, NoticeFactory
 from .url_auth import foundation, materials, meetings, notices, rectification

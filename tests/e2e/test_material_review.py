@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from meetings.models import Attendance, InspectionMaterial, Meeting
+from materials.models import InspectionMaterial
+from meetings.models import Attendance, Meeting
 from members.models import Member, Organisation
 from tests.meetings.materials_support import SAMPLE_DOCX, make_docx
 

@@ -5,7 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from meetings.models import InspectionMaterial, Meeting
+from materials.models import InspectionMaterial
+from meetings.models import Meeting
 from meetings.signals import meeting_held
 from rectification.models import RectificationItem
 

@@ -2,13 +2,7 @@
 
 import datetime
 
-from meetings.models import (
-    Attendance,
-    HeartToHeartTalk,
-    KeyPoint,
-    PreparationActivity,
-    SolicitedOpinion,
-)
+from meetings.models import Attendance, HeartToHeartTalk, KeyPoint, PreparationActivity, SolicitedOpinion
 from members.models import Membership
 from tests.factories import (
     AgendaItemFactory,

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from meetings.cache import GENERATION_KEY, page_cache
-from meetings.models import Notice
+from notices.cache import GENERATION_KEY, page_cache
+from notices.models import Notice
 from tests.factories import NoticeFactory
 
 
@@ -29,7 +29,7 @@ def published(**kwargs):
     kwargs.setdefault("status", Notice.Status.PUBLISHED)
     kwargs.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
     notice = NoticeFactory(**kwargs)
-    from meetings.search import update_search_vectors
+    from notices.search import update_search_vectors
 
     update_search_vectors(Notice.objects.filter(pk=notice.pk))
     return notice

@@ -6,9 +6,10 @@ import docx
 import pytest
 from django.urls import reverse
 
-from meetings import material_services as services
-from meetings.material_dashboard import dashboard_sections
-from meetings.models import InspectionMaterial, Meeting
+from materials import services
+from materials.dashboard import dashboard_sections
+from materials.models import InspectionMaterial
+from meetings.models import Meeting
 
 from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
 from .materials_support import _private_media, attended_fixture  # noqa: F401 (fixtures)
@@ -31,7 +32,7 @@ def test_export_binds_the_approved_materials_with_cover_and_contents(client, att
     _approved(attended, secretary.member, title="Material of the group", on_behalf_of_group=True)
     MaterialFactory(meeting=attended, status=Status.SUBMITTED, title="Not approved yet")
     client.force_login(secretary)
-    response = client.get(reverse("meetings:material_export", args=[attended.pk]))
+    response = client.get(reverse("materials:export", args=[attended.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX_TYPE
     assert response["Content-Disposition"].startswith("attachment;")
@@ -54,7 +55,7 @@ def test_export_binds_the_approved_materials_with_cover_and_contents(client, att
 
 def test_export_without_approved_materials_explains(client, attended, secretary):
     client.force_login(secretary)
-    response = client.get(reverse("meetings:material_export", args=[attended.pk]), follow=True)
+    response = client.get(reverse("materials:export", args=[attended.pk]), follow=True)
     assert "nothing to export" in response.content.decode()
 
 
@@ -62,7 +63,7 @@ def test_export_is_for_the_meetings_secretaries_only(client, attended, member_us
     _approved(attended, member_user.member)
     for user in (member_user, other_secretary):
         client.force_login(user)
-        assert client.get(reverse("meetings:material_export", args=[attended.pk])).status_code == 404
+        assert client.get(reverse("materials:export", args=[attended.pk])).status_code == 404
 
 
 # ----------------------------------------------------------------------------- dashboard
@@ -83,7 +84,7 @@ def test_dashboard_sections_of_a_member(attended, member_user, secretary):
     mine = {i["url"]: i["meta"] for i in sections["My comparison-inspection materials"]["items"]}
     assert mine == {draft.get_absolute_url(): "draft", returned.get_absolute_url(): "returned"}
     comments = sections["Review comments waiting for me"]["items"]
-    assert [c["url"] for c in comments] == [reverse("meetings:material_edit", args=[returned.pk])]
+    assert [c["url"] for c in comments] == [reverse("materials:edit", args=[returned.pk])]
     assert comments[0]["meta"] == "Please name the causes."
 
 
@@ -112,7 +113,7 @@ def test_dashboard_constant_queries(member_user, org, django_assert_max_num_quer
 def test_the_cover_counts_one_approved_material_in_the_singular(client, attended, secretary, member_user):
     _approved(attended, member_user.member, title="The only one")
     client.force_login(secretary)
-    response = client.get(reverse("meetings:material_export", args=[attended.pk]))
+    response = client.get(reverse("materials:export", args=[attended.pk]))
     texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
     assert "1 approved material" in texts
     assert "1 approved materials" not in texts

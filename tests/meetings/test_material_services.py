@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from meetings import material_services as services
-from meetings.material_services import MaterialConflict, MaterialText
-from meetings.models import InspectionMaterial, Meeting
+from materials import services
+from materials.models import InspectionMaterial
+from materials.services import MaterialConflict, MaterialText
+from meetings.models import Meeting
 
 from ..factories import MaterialFactory, MeetingFactory
 from .materials_support import (  # noqa: F401 (fixtures)

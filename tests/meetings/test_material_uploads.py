@@ -1,9 +1,9 @@
-"""meetings.uploads.validate_upload: the type comes from the content, never from the name."""
+"""core.uploads.validate_upload: the type comes from the content, never from the name."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from meetings.uploads import DOCX, JPEG, PDF, PNG, validate_upload
+from core.uploads import DOCX, JPEG, PDF, PNG, validate_upload
 
 from . import materials_support as samples
 from .materials_support import EXE, HTML, SVG, make_docx, upload, zip_without_document

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import material_services as services
-from meetings.material_services import MaterialText
-from meetings.models import InspectionMaterial
+from materials import services
+from materials.models import InspectionMaterial
+from materials.services import MaterialText
 
 from ..factories import AttendanceFactory, MaterialFactory, MemberFactory
 from .materials_support import (  # noqa: F401 (fixtures)
@@ -70,7 +70,7 @@ def submit(material, user, **text):
 
 
 def test_editor_shows_one_heading_per_aspect(author, draft):
-    response = author.get(reverse("meetings:material_edit", args=[draft.pk]))
+    response = author.get(reverse("materials:edit", args=[draft.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     for aspect in ASPECTS:
@@ -79,8 +79,8 @@ def test_editor_shows_one_heading_per_aspect(author, draft):
 
 
 def test_save_draft_redirects_back_with_a_message(author, draft):
-    response = author.post(reverse("meetings:material_edit", args=[draft.pk]), form_data(draft), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("meetings:material_edit", args=[draft.pk])
+    response = author.post(reverse("materials:edit", args=[draft.pk]), form_data(draft), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("materials:edit", args=[draft.pk])
     assert "Draft saved." in response.content.decode()
     draft.refresh_from_db()
     assert draft.causes == "Relaxed study."
@@ -88,9 +88,7 @@ def test_save_draft_redirects_back_with_a_message(author, draft):
 
 
 def test_submit_from_the_editor(author, draft):
-    response = author.post(
-        reverse("meetings:material_edit", args=[draft.pk]), form_data(draft, action="submit"), follow=True
-    )
+    response = author.post(reverse("materials:edit", args=[draft.pk]), form_data(draft, action="submit"), follow=True)
     assert response.redirect_chain[-1][0] == draft.get_absolute_url()
     assert "submitted for review" in response.content.decode()
     draft.refresh_from_db()
@@ -99,7 +97,7 @@ def test_submit_from_the_editor(author, draft):
 
 def test_empty_submission_keeps_the_typed_text(author, draft):
     data = form_data(draft, action="submit", aspect_1="", causes="", measures="", title="My typed title")
-    response = author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    response = author.post(reverse("materials:edit", args=[draft.pk]), data)
     assert response.status_code == 400
     html = response.content.decode()
     assert "cannot be submitted yet" in html
@@ -120,7 +118,7 @@ def test_bad_attachment_keeps_the_typed_text(author, draft, settings, name, cont
     settings.MAX_UPLOAD_SIZE = 2048
     data = form_data(draft, causes="Typed but not saved because of the file.")
     data["attachment"] = upload(name, content)
-    response = author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    response = author.post(reverse("materials:edit", args=[draft.pk]), data)
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -133,12 +131,12 @@ def test_bad_attachment_keeps_the_typed_text(author, draft, settings, name, cont
 def test_good_attachment_is_saved_with_the_draft(author, draft):
     data = form_data(draft)
     data["attachment"] = upload("scan.pdf", PDF)
-    author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    author.post(reverse("materials:edit", args=[draft.pk]), data)
     assert draft.attachments.get().original_name == "scan.pdf"
 
 
 def test_two_tabs_the_second_save_gets_a_conflict_and_keeps_both_texts(author, draft):
-    url = reverse("meetings:material_edit", args=[draft.pk])
+    url = reverse("materials:edit", args=[draft.pk])
     loaded = draft.version  # both tabs loaded this version
     author.post(url, form_data(draft, version=loaded, causes="Text from tab one."))
     response = author.post(url, form_data(draft, version=loaded, causes="Text from tab two."))
@@ -164,7 +162,7 @@ def test_two_tabs_the_second_save_gets_a_conflict_and_keeps_both_texts(author, d
 def test_import_word_fills_the_editor(author, draft):
     data = form_data(draft, action="import", causes="", measures="", aspect_1="", title="Kept title")
     data["import_file"] = upload("offline.docx", make_docx(SAMPLE_DOCX))
-    response = author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    response = author.post(reverse("materials:edit", args=[draft.pk]), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert ">Research at the grassroots was sometimes hurried.</textarea>" in html
@@ -177,7 +175,7 @@ def test_import_word_fills_the_editor(author, draft):
 def test_import_of_a_non_word_file_keeps_the_text(author, draft):
     data = form_data(draft, action="import", causes="My typed causes.")
     data["import_file"] = upload("draft.docx", b"not a zip at all")
-    response = author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    response = author.post(reverse("materials:edit", args=[draft.pk]), data)
     assert response.status_code == 400
     html = response.content.decode()
     assert "not a document we accept" in html
@@ -185,19 +183,19 @@ def test_import_of_a_non_word_file_keeps_the_text(author, draft):
 
 
 def test_import_without_a_file(author, draft):
-    response = author.post(reverse("meetings:material_edit", args=[draft.pk]), form_data(draft, action="import"))
+    response = author.post(reverse("materials:edit", args=[draft.pk]), form_data(draft, action="import"))
     assert "Choose a Word (.docx) file to import." in response.content.decode()
 
 
 def test_editor_of_a_submitted_material_redirects_to_it(author, draft, member_user):
     submit(draft, member_user)
-    response = author.get(reverse("meetings:material_edit", args=[draft.pk]), follow=True)
+    response = author.get(reverse("materials:edit", args=[draft.pk]), follow=True)
     assert response.redirect_chain[-1][0] == draft.get_absolute_url()
     assert "cannot be edited now" in response.content.decode()
 
 
 def test_nobody_else_edits(client, draft, other_member_user, secretary):
-    url = reverse("meetings:material_edit", args=[draft.pk])
+    url = reverse("materials:edit", args=[draft.pk])
     client.force_login(other_member_user)
     assert client.post(url, form_data(draft, causes="hijack")).status_code == 404
     client.force_login(secretary)  # a draft is invisible to the secretary
@@ -210,11 +208,11 @@ def test_nobody_else_edits(client, draft, other_member_user, secretary):
 
 
 def test_start_page_then_editor(author, attended):
-    url = reverse("meetings:material_start", args=[attended.pk])
+    url = reverse("materials:start", args=[attended.pk])
     assert "Start writing" in author.get(url).content.decode()
     response = author.post(url)
     material = InspectionMaterial.objects.get()
-    assert response["Location"] == reverse("meetings:material_edit", args=[material.pk])
+    assert response["Location"] == reverse("materials:edit", args=[material.pk])
 
 
 def test_meeting_materials_list_for_the_secretary(client, attended, member_user, other_member_user, secretary):
@@ -222,7 +220,7 @@ def test_meeting_materials_list_for_the_secretary(client, attended, member_user,
     submit(draft, member_user)
     services.material_start(meeting=attended, by=other_member_user)  # a draft: invisible to the secretary
     client.force_login(secretary)
-    html = client.get(reverse("meetings:meeting_materials", args=[attended.pk])).content.decode()
+    html = client.get(reverse("materials:meeting_list", args=[attended.pk])).content.decode()
     assert draft.title in html
     assert "Colleague" in html.split("Not submitted yet")[1]
     assert "Personal comparison-inspection material of Colleague" not in html
@@ -240,7 +238,7 @@ def test_list_runs_a_constant_number_of_queries(client, attended, secretary, dja
     _many_materials(attended, n)
     client.force_login(secretary)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("meetings:meeting_materials", args=[attended.pk]))
+        response = client.get(reverse("materials:meeting_list", args=[attended.pk]))
     assert response.content.decode().count("material-status-submitted") == n
 
 
@@ -296,7 +294,7 @@ def test_secretary_reviews_and_marks_a_problem(client, draft, member_user, secre
     assert f"{reverse('rectification:problem_create')}?material={draft.pk}" in html
 
     response = client.post(
-        reverse("meetings:material_review", args=[draft.pk]), {"action": "return", "comments": "Name the causes."},
+        reverse("materials:review", args=[draft.pk]), {"action": "return", "comments": "Name the causes."},
         follow=True,
     )  # fmt: skip
     assert "was returned to" in response.content.decode()
@@ -307,7 +305,7 @@ def test_secretary_reviews_and_marks_a_problem(client, draft, member_user, secre
 def test_author_sees_the_comments_beside_the_text(author, draft, member_user, secretary):
     submit(draft, member_user)
     services.material_return(material=draft, by=secretary, comments="Name the deeper causes.")
-    html = author.get(reverse("meetings:material_edit", args=[draft.pk])).content.decode()
+    html = author.get(reverse("materials:edit", args=[draft.pk])).content.decode()
     assert "Comments to address" in html
     assert "Name the deeper causes." in html
     detail = author.get(draft.get_absolute_url()).content.decode()
@@ -332,7 +330,7 @@ def test_while_the_author_revises_the_secretary_reads_the_submitted_text(client,
     services.material_return(material=draft, by=secretary, comments="Deeper.")
     draft.refresh_from_db()
     data = form_data(draft, causes="Half-written new causes.")
-    author.post(reverse("meetings:material_edit", args=[draft.pk]), data)
+    author.post(reverse("materials:edit", args=[draft.pk]), data)
     assert "Half-written new causes." in author.get(draft.get_absolute_url()).content.decode()
     client.force_login(secretary)
     html = client.get(draft.get_absolute_url()).content.decode()
@@ -344,7 +342,7 @@ def test_while_the_author_revises_the_secretary_reads_the_submitted_text(client,
 def test_return_without_comments_shows_the_message(client, draft, member_user, secretary):
     submit(draft, member_user)
     client.force_login(secretary)
-    response = client.post(reverse("meetings:material_review", args=[draft.pk]), {"action": "return"})
+    response = client.post(reverse("materials:review", args=[draft.pk]), {"action": "return"})
     assert response.status_code == 400
     assert "Write the comments" in response.content.decode()
     draft.refresh_from_db()
@@ -353,7 +351,7 @@ def test_return_without_comments_shows_the_message(client, draft, member_user, s
 
 def test_review_refused_to_others(client, draft, member_user, other_secretary):
     submit(draft, member_user)
-    url = reverse("meetings:material_review", args=[draft.pk])
+    url = reverse("materials:review", args=[draft.pk])
     client.force_login(member_user)
     assert client.post(url, {"action": "approve"}).status_code == 403
     client.force_login(other_secretary)
@@ -367,7 +365,7 @@ def test_diff_between_revisions_is_escaped(client, draft, member_user, secretary
     services.material_return(material=draft, by=secretary, comments="More.")
     submit(draft, member_user, causes="Relaxed study <script>alert(1)</script> and weak discipline.")
     client.force_login(secretary)
-    response = client.get(reverse("meetings:material_diff", args=[draft.pk]) + "?a=1&b=2")
+    response = client.get(reverse("materials:diff", args=[draft.pk]) + "?a=1&b=2")
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="diff_add"' in html or 'class="diff_chg"' in html
@@ -377,7 +375,7 @@ def test_diff_between_revisions_is_escaped(client, draft, member_user, secretary
 
 def test_diff_with_one_revision(author, draft, member_user):
     submit(draft, member_user)
-    html = author.get(reverse("meetings:material_diff", args=[draft.pk])).content.decode()
+    html = author.get(reverse("materials:diff", args=[draft.pk])).content.decode()
     assert "only one submitted revision" in html
 
 
@@ -386,7 +384,7 @@ def test_diff_with_one_revision(author, draft, member_user):
 
 def test_attachment_is_downloaded_never_shown_inline(author, draft, member_user, client, other_member_user, secretary):
     attachment = services.material_attach(material=draft, by=member_user, file=upload("扫描件.pdf", PDF))
-    url = reverse("meetings:material_attachment", args=[attachment.pk])
+    url = reverse("materials:attachment", args=[attachment.pk])
     response = author.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
@@ -415,16 +413,21 @@ def test_a_colleague_of_the_same_meeting_on_every_page(client, draft, member_use
     attachment = services.material_attach(material=draft, by=member_user, file=upload("scan.pdf", PDF))
     submit(draft, member_user)
     client.force_login(other_member_user)
-    material_pages = ["material_detail", "material_edit", "material_diff"]
-    statuses = {name: client.get(reverse(f"meetings:{name}", args=[draft.pk])).status_code for name in material_pages}
-    statuses["material_attachment"] = client.get(
-        reverse("meetings:material_attachment", args=[attachment.pk])
-    ).status_code
+    material_pages = ["detail", "edit", "diff"]
+    statuses = {
+        f"material_{name}": client.get(reverse(f"materials:{name}", args=[draft.pk])).status_code
+        for name in material_pages
+    }
+    statuses["material_attachment"] = client.get(reverse("materials:attachment", args=[attachment.pk])).status_code
     statuses["material_review"] = client.post(
-        reverse("meetings:material_review", args=[draft.pk]), {"action": "approve"}
+        reverse("materials:review", args=[draft.pk]), {"action": "approve"}
     ).status_code
-    for name in ["meeting_materials", "material_start", "material_export"]:
-        statuses[name] = client.get(reverse(f"meetings:{name}", args=[draft.meeting_id])).status_code
+    for name, url_name in [
+        ("meeting_materials", "meeting_list"),
+        ("material_start", "start"),
+        ("material_export", "export"),
+    ]:
+        statuses[name] = client.get(reverse(f"materials:{url_name}", args=[draft.meeting_id])).status_code
     assert statuses == {
         "material_detail": 404, "material_edit": 404, "material_diff": 404, "material_attachment": 404,
         "material_review": 404, "meeting_materials": 200, "material_start": 200, "material_export": 404,
@@ -437,12 +440,12 @@ def test_a_colleague_of_the_same_meeting_on_every_page(client, draft, member_use
 def test_import_word_keeps_what_the_author_typed_and_says_so(author, draft):
     data = form_data(draft, action="import", causes="My own causes, typed here.", measures="", aspect_1="")
     data["import_file"] = upload("offline.docx", make_docx(SAMPLE_DOCX))
-    html = author.post(reverse("meetings:material_edit", args=[draft.pk]), data).content.decode()
+    html = author.post(reverse("materials:edit", args=[draft.pk]), data).content.decode()
     assert ">My own causes, typed here.</textarea>" in html  # not replaced
     assert "Relaxed the tempering of party spirit." not in html
     assert ">Research at the grassroots was sometimes hurried.</textarea>" in html  # the empty box is filled
     assert "Your typed text was kept in: Causes" in html
-    editor = author.get(reverse("meetings:material_edit", args=[draft.pk])).content.decode()
+    editor = author.get(reverse("materials:edit", args=[draft.pk])).content.decode()
     assert 'value="import" data-confirm-if-filled="The editor already has text.' in editor
 
 
@@ -453,7 +456,7 @@ def test_diff_shows_labelled_sides_without_navigation_columns_and_the_older_comm
     services.material_return(material=draft, by=secretary, comments="Name the causes in depth.")
     submit(draft, member_user, causes="Relaxed study and weak discipline.")
     client.force_login(secretary)
-    html = client.get(reverse("meetings:material_diff", args=[draft.pk]) + "?a=1&b=2").content.decode()
+    html = client.get(reverse("materials:diff", args=[draft.pk]) + "?a=1&b=2").content.decode()
     assert "diff_next" not in html and ">f<" not in html and ">n<" not in html and ">t<" not in html
     revisions = list(draft.revisions.order_by("number"))
     for r in revisions:
@@ -466,11 +469,11 @@ def test_diff_shows_labelled_sides_without_navigation_columns_and_the_older_comm
 
 def test_the_materials_page_has_the_meeting_tabs_for_secretaries(client, attended, secretary, member_user):
     client.force_login(secretary)
-    html = client.get(reverse("meetings:meeting_materials", args=[attended.pk])).content.decode()
+    html = client.get(reverse("materials:meeting_list", args=[attended.pk])).content.decode()
     assert 'class="meeting-nav' in html
     assert reverse("meetings:attendance", args=[attended.pk]) in html
     client.force_login(member_user)
-    html = client.get(reverse("meetings:meeting_materials", args=[attended.pk])).content.decode()
+    html = client.get(reverse("materials:meeting_list", args=[attended.pk])).content.decode()
     assert 'class="meeting-nav' not in html
 
 

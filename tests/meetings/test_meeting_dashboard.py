@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import InspectionMaterial
+from materials.models import InspectionMaterial
 from tests.factories import AttendanceFactory, MaterialFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

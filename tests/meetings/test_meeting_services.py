@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from materials.models import InspectionMaterial
 from meetings import services
-from meetings.models import AgendaItem, Attendance, InspectionMaterial, Meeting, Speech
+from meetings.models import AgendaItem, Attendance, Meeting, Speech
 from meetings.signals import meeting_held
 from tests.factories import AgendaItemFactory, MaterialFactory, MeetingFactory
 

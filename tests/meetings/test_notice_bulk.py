@@ -1,9 +1,9 @@
-"""Bulk notices for benchmarks (meetings.bulk.generate_notices)."""
+"""Bulk notices for benchmarks (demo.bulk.generate_notices)."""
 
 import pytest
 
-from meetings.bulk import generate_notices
-from meetings.models import Notice
+from demo.bulk import generate_notices
+from notices.models import Notice
 from tests.factories import OrganisationFactory
 
 from .notice_helpers import fresh_page_cache

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from meetings import notice_services as services
-from meetings.models import Meeting, Notice, PreparationActivity
-from meetings.notice_draft import draft_for_meeting
+from meetings.models import Meeting, PreparationActivity
+from notices import services
+from notices.draft import draft_for_meeting
+from notices.models import Notice
 from tests.factories import (
     KeyPointFactory,
     MeetingFactory,
@@ -52,7 +53,7 @@ def test_due_scheduled_notice_shows_as_published_in_list_filter_and_editor(clien
     NoticeFactory(title="Future notice", status=Notice.Status.SCHEDULED, publish_at=now + datetime.timedelta(1))
     NoticeFactory(title="Live notice", status=Notice.Status.PUBLISHED, publish_at=now - datetime.timedelta(2))
     client.force_login(publisher)
-    url = reverse("meetings:notice_list")
+    url = reverse("newsroom:list")
 
     rows = _rows(client.get(url).content.decode())
     assert "status-published" in rows["Due notice"] and "scheduled" not in rows["Due notice"]
@@ -63,7 +64,7 @@ def test_due_scheduled_notice_shows_as_published_in_list_filter_and_editor(clien
     scheduled = _rows(client.get(url, {"status": "scheduled"}).content.decode())
     assert set(scheduled) == {"Future notice"}
 
-    editor = client.get(reverse("meetings:notice_edit", args=[due.pk])).content.decode()
+    editor = client.get(reverse("newsroom:edit", args=[due.pk])).content.decode()
     assert "status-published" in editor and "View on the public site" in editor
     assert "Return to draft" not in editor and "Publish now" not in editor
 
@@ -127,7 +128,7 @@ def test_english_draft_counts_in_the_singular_and_numbers_plain_key_points(held_
 
 def test_draft_preview_has_no_print_button_but_the_public_page_has(client, secretary, held_english):
     client.force_login(secretary)
-    html = client.get(reverse("meetings:notice_draft", args=[held_english.pk])).content.decode()
+    html = client.get(reverse("newsroom:draft", args=[held_english.pk])).content.decode()
     assert "Ma Lei" in html and "window.print()" not in html
 
 
@@ -145,7 +146,7 @@ def test_last_saved_names_the_last_editor_with_constant_queries(
             _save(notice, editor, body=f"Edited {i}")
         client.force_login(publisher)
         with django_assert_max_num_queries(12):
-            html = client.get(reverse("meetings:notice_list")).content.decode()
+            html = client.get(reverse("newsroom:list")).content.decode()
         row = _rows(html)["Notice 0"]
         assert "Wang Fang" in row
         assert secretary.username not in row
@@ -156,7 +157,7 @@ def test_history_compares_with_the_previous_revision_by_default(client, publishe
     _save(notice, publisher, body="One.\n\nTwo.")
     _save(notice, publisher, body="One.\n\nTwo.\n\nThree.")
     client.force_login(publisher)
-    html = client.get(reverse("meetings:notice_history", args=[notice.pk])).content.decode()
+    html = client.get(reverse("newsroom:history", args=[notice.pk])).content.decode()
     assert "Changes from version 2 to version 3" in html and "Changes from version 1 to version 2" in html
     newest = html.split("Changes from version 2 to version 3")[1].split("Changes from version 1")[0]
     assert "+Three." in newest and "+Two." not in newest  # only what changed in that step
@@ -169,7 +170,7 @@ def test_conflict_page_shows_a_title_conflict(client, publisher):
     opened = notice.version
     _save(notice, UserFactory(publisher=True), title="Their new title")
     response = client.post(
-        reverse("meetings:notice_edit", args=[notice.pk]),
+        reverse("newsroom:edit", args=[notice.pk]),
         {
             "title": "My new title",
             "source_organ": "",
@@ -200,7 +201,7 @@ def test_preview_warns_about_what_sanitising_removes(client, publisher, settings
         "![photo](/notices/images/999/)"
     )
     response = client.post(
-        reverse("meetings:notice_edit", args=[notice.pk]),
+        reverse("newsroom:edit", args=[notice.pk]),
         {
             "title": notice.title,
             "source_organ": "",
@@ -222,7 +223,7 @@ def test_preview_warns_about_what_sanitising_removes(client, publisher, settings
     ):
         assert expected in warnings, expected
     clean = client.post(
-        reverse("meetings:notice_edit", args=[notice.pk]),
+        reverse("newsroom:edit", args=[notice.pk]),
         {
             "title": notice.title,
             "source_organ": "",

@@ -8,15 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone, translation
 
-from meetings import notice_services as services
-from meetings.models import (
-    AgendaItem,
-    HeartToHeartTalk,
-    Meeting,
-    Notice,
-    PreparationActivity,
-    SolicitedOpinion,
-)
+from meetings.models import AgendaItem, HeartToHeartTalk, Meeting, PreparationActivity, SolicitedOpinion
+from notices import services
+from notices.models import Notice
 from tests.factories import (
     AgendaItemFactory,
     CriticismFactory,

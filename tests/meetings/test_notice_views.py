@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import notice_services as services
-from meetings.models import Meeting, Notice
+from meetings.models import Meeting
+from notices import services
+from notices.models import Notice
 from tests.factories import KeyPointFactory, MeetingFactory, NoticeFactory, SpeechFactory
 
 from .notice_helpers import fresh_page_cache
@@ -40,22 +41,22 @@ def _form(notice, **changes):
 
 def test_secretary_drafts_a_notice_from_a_held_meeting(client, secretary, held):
     client.force_login(secretary)
-    page = client.get(reverse("meetings:notice_draft", args=[held.pk]))
+    page = client.get(reverse("newsroom:draft", args=[held.pk]))
     assert page.status_code == 200
     assert "First, unite." in page.content.decode()  # the preview of the draft
     assert Notice.objects.count() == 0  # nothing is saved by looking
-    response = client.post(reverse("meetings:notice_draft", args=[held.pk]))
+    response = client.post(reverse("newsroom:draft", args=[held.pk]))
     notice = Notice.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("meetings:notice_edit", args=[notice.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("newsroom:edit", args=[notice.pk])
     assert notice.author == secretary and notice.meeting == held and notice.status == Notice.Status.DRAFT
-    listing = client.get(reverse("meetings:notice_list")).content.decode()
+    listing = client.get(reverse("newsroom:list")).content.decode()
     assert notice.title in listing and "Draft a notice" in listing
 
 
 def test_drafting_a_planned_meeting_shows_why_not(client, secretary, org):
     meeting = MeetingFactory(organisation=org, status=Meeting.Status.PLANNED)
     client.force_login(secretary)
-    response = client.post(reverse("meetings:notice_draft", args=[meeting.pk]), follow=True)
+    response = client.post(reverse("newsroom:draft", args=[meeting.pk]), follow=True)
     assert "only once the meeting has been held" in response.content.decode()
     assert Notice.objects.count() == 0
 
@@ -64,9 +65,7 @@ def test_preview_shows_the_sanitised_text_without_saving(client, publisher):
     notice = NoticeFactory(status=Notice.Status.DRAFT, body="Old body")
     client.force_login(publisher)
     body = "**Bold news**\n\n<script>alert(1)</script><img src=x onerror=alert(1)>"
-    response = client.post(
-        reverse("meetings:notice_edit", args=[notice.pk]), _form(notice, body=body, action="preview")
-    )
+    response = client.post(reverse("newsroom:edit", args=[notice.pk]), _form(notice, body=body, action="preview"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>Bold news</strong>" in html
@@ -79,11 +78,11 @@ def test_preview_shows_the_sanitised_text_without_saving(client, publisher):
 def test_publisher_edits_and_publishes(client, publisher):
     notice = NoticeFactory(status=Notice.Status.DRAFT, body="Draft")
     client.force_login(publisher)
-    response = client.post(reverse("meetings:notice_edit", args=[notice.pk]), _form(notice, body="Edited body"))
+    response = client.post(reverse("newsroom:edit", args=[notice.pk]), _form(notice, body="Edited body"))
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.body == "Edited body"
-    response = client.post(reverse("meetings:notice_publish", args=[notice.pk]), follow=True)
+    response = client.post(reverse("newsroom:publish", args=[notice.pk]), follow=True)
     assert "published on the public site" in response.content.decode()
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PUBLISHED
@@ -95,12 +94,12 @@ def test_schedule_and_withdraw_from_the_editor(client, publisher):
     notice = NoticeFactory(status=Notice.Status.DRAFT)
     client.force_login(publisher)
     when = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    client.post(reverse("meetings:notice_schedule", args=[notice.pk]), {"publish_at": when})
+    client.post(reverse("newsroom:schedule", args=[notice.pk]), {"publish_at": when})
     notice.refresh_from_db()
     assert notice.status == Notice.Status.SCHEDULED
-    bad = client.post(reverse("meetings:notice_schedule", args=[notice.pk]), {"publish_at": "soon"}, follow=True)
+    bad = client.post(reverse("newsroom:schedule", args=[notice.pk]), {"publish_at": "soon"}, follow=True)
     assert "valid date and time" in bad.content.decode()
-    client.post(reverse("meetings:notice_withdraw", args=[notice.pk]), {"reason": "Cancelled"})
+    client.post(reverse("newsroom:withdraw", args=[notice.pk]), {"reason": "Cancelled"})
     notice.refresh_from_db()
     assert notice.status == Notice.Status.WITHDRAWN
 
@@ -108,7 +107,7 @@ def test_schedule_and_withdraw_from_the_editor(client, publisher):
 def test_secretary_cannot_publish(client, secretary, org):
     notice = NoticeFactory(organisation=org, status=Notice.Status.DRAFT)
     client.force_login(secretary)
-    assert client.post(reverse("meetings:notice_publish", args=[notice.pk])).status_code == 403
+    assert client.post(reverse("newsroom:publish", args=[notice.pk])).status_code == 403
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DRAFT
 
@@ -126,7 +125,7 @@ def test_two_editors_the_stale_save_shows_both_texts(client, publisher, superuse
         body="Their saved text",
     )
     client.force_login(publisher)
-    response = client.post(reverse("meetings:notice_edit", args=[notice.pk]), {**opened, "body": "My unsaved text"})
+    response = client.post(reverse("newsroom:edit", args=[notice.pk]), {**opened, "body": "My unsaved text"})
     html = response.content.decode()
     assert response.status_code == 409
     assert "Someone else saved this notice" in html
@@ -135,7 +134,7 @@ def test_two_editors_the_stale_save_shows_both_texts(client, publisher, superuse
     assert notice.body == "Their saved text"
     # Saving again from the conflict page (now at the current version) keeps the merged text.
     again = client.post(
-        reverse("meetings:notice_edit", args=[notice.pk]),
+        reverse("newsroom:edit", args=[notice.pk]),
         {**opened, "body": "Merged text", "version": notice.version},
     )
     assert again.status_code == 302
@@ -157,10 +156,10 @@ def test_history_shows_who_when_and_the_diff_against_the_published_text(client, 
         body="Published sentence.\n\nA corrected sentence.",
     )
     client.force_login(publisher)
-    html = client.get(reverse("meetings:notice_history", args=[notice.pk])).content.decode()
+    html = client.get(reverse("newsroom:history", args=[notice.pk])).content.decode()
     assert "Changes from version 2 to version 3" in html
     assert "+A corrected sentence." in html
-    published_view = client.get(reverse("meetings:notice_history", args=[notice.pk]), {"compare": "published"})
+    published_view = client.get(reverse("newsroom:history", args=[notice.pk]), {"compare": "published"})
     assert "Changes from version 2 to version 3 (the published version)" in published_view.content.decode()
     assert "This is the published version." in published_view.content.decode()
     assert "publisher" in html and "Published" in html
@@ -171,16 +170,16 @@ def test_image_upload_and_who_may_see_it(client, publisher, settings, tmp_path):
     notice = NoticeFactory(status=Notice.Status.DRAFT)
     client.force_login(publisher)
     response = client.post(
-        reverse("meetings:notice_image_upload", args=[notice.pk]),
+        reverse("newsroom:image_upload", args=[notice.pk]),
         {"image": SimpleUploadedFile("hall.png", PNG, "image/png"), "caption": "The hall"},
         follow=True,
     )
     image = notice.images.get()
-    url = reverse("notices:image", args=[image.pk])
+    url = reverse("public:image", args=[image.pk])
     assert f"![The hall]({url})" in response.content.decode()
     assert client.get(url)["Content-Type"] == "image/png"
     bad = client.post(
-        reverse("meetings:notice_image_upload", args=[notice.pk]),
+        reverse("newsroom:image_upload", args=[notice.pk]),
         {"image": SimpleUploadedFile("x.svg", b"<svg></svg>", "image/svg+xml")},
         follow=True,
     )
@@ -212,11 +211,11 @@ def test_dashboard_and_nav_for_the_newsroom(client, publisher, secretary, member
     assert 'href="/meetings/notices/">Newsroom' in html
     client.force_login(secretary)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "Held meetings without a notice" in html and reverse("meetings:notice_draft", args=[held.pk]) in html
+    assert "Held meetings without a notice" in html and reverse("newsroom:draft", args=[held.pk]) in html
     client.force_login(member_user)
     html = client.get(reverse("dashboard")).content.decode()
     assert "Newsroom" not in html
-    assert client.get(reverse("meetings:notice_list")).status_code == 403
+    assert client.get(reverse("newsroom:list")).status_code == 403
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -225,12 +224,12 @@ def test_newsroom_list_runs_a_constant_number_of_queries(client, publisher, djan
         NoticeFactory(status=Notice.Status.DRAFT)
     client.force_login(publisher)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("meetings:notice_list")).status_code == 200
+        assert client.get(reverse("newsroom:list")).status_code == 200
 
 
 def test_the_draft_follows_the_readers_language(client, secretary, held):
     client.force_login(secretary)
-    client.post(reverse("meetings:notice_draft", args=[held.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.post(reverse("newsroom:draft", args=[held.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     notice = Notice.objects.get()
     assert notice.title.endswith("召开2022年度民主生活会")
     assert notice.body.startswith("1月30日，") and "First, unite." in notice.body and "1. First" not in notice.body

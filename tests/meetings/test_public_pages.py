@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import cache as page_cache_module
-from meetings import notice_services as services
-from meetings.models import Notice
+from notices import cache as page_cache_module
+from notices import services
+from notices.models import Notice
 from tests.factories import NoticeFactory, OrganisationFactory
 
 from .notice_helpers import fresh_page_cache, published
@@ -251,7 +251,7 @@ def test_language_is_part_of_the_cache_key(client):
 
 def test_bench_view_is_not_routed_without_bench_flag(client):
     assert client.get("/bench/hello/").status_code == 404
-    assert reverse("notices:home") == "/"
+    assert reverse("public:home") == "/"
 
 
 def test_fast_csrf_token_is_accepted_like_djangos(rf):

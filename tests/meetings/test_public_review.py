@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings import notice_services as services
-from meetings.models import Notice
-from meetings.notice_services import make_slug
-from meetings.search import highlight
+from notices import services
+from notices.models import Notice
+from notices.search import highlight
+from notices.services import make_slug
 from tests.factories import NoticeFactory, OrganisationFactory
 
 from .notice_helpers import fresh_page_cache, published
@@ -114,7 +114,7 @@ def test_only_images_the_published_body_shows_are_public(client, publisher, sett
     notice = NoticeFactory(status=Notice.Status.DRAFT)
     used = services.notice_image_add(notice=notice, by=publisher, upload=SimpleUploadedFile("a.png", PNG))
     unused = services.notice_image_add(notice=notice, by=publisher, upload=SimpleUploadedFile("b.png", PNG))
-    used_url = reverse("notices:image", args=[used.pk])
+    used_url = reverse("public:image", args=[used.pk])
     services.notice_update(
         notice=notice,
         by=publisher,
@@ -126,7 +126,7 @@ def test_only_images_the_published_body_shows_are_public(client, publisher, sett
     )
     services.notice_publish(notice=notice, by=publisher)
     assert client.get(used_url).status_code == 200
-    unused_url = reverse("notices:image", args=[unused.pk])
+    unused_url = reverse("public:image", args=[unused.pk])
     assert client.get(unused_url).status_code == 404  # uploaded but never used: not public
     client.force_login(publisher)
     response = client.get(unused_url)  # the newsroom still sees it, privately

@@ -29,7 +29,7 @@ def _xlsx(rows):
 
 
 def _url(org):
-    return reverse("meetings:member_import", args=[org.pk])
+    return reverse("members:import", args=[org.pk])
 
 
 def test_a_valid_file_is_previewed_then_imported(client, org, secretary):

@@ -12,7 +12,7 @@ ATTACHMENT_NAME = "materials/url-auth/evidence.pdf"
 
 
 def _attachment(o):
-    from meetings.models import MaterialAttachment
+    from materials.models import MaterialAttachment
 
     if not default_storage.exists(ATTACHMENT_NAME):
         default_storage.save(ATTACHMENT_NAME, ContentFile(PDF_BYTES))
@@ -41,16 +41,16 @@ MATERIAL = {"kwargs": lambda o: {"pk": o["material"].pk}}
 MEETING = {"kwargs": lambda o: {"meeting_pk": o["meeting"].pk}}
 
 TABLE = {
-    "meetings:material_detail": {**MATERIAL, "expect": _expect(200, 200, 200)},
+    "materials:detail": {**MATERIAL, "expect": _expect(200, 200, 200)},
     # The author's submitted material is locked: the editor redirects to it; others may not edit (403 when visible).
-    "meetings:material_edit": {**MATERIAL, "expect": _expect(302, 403, 403)},
+    "materials:edit": {**MATERIAL, "expect": _expect(302, 403, 403)},
     # POST only (return / approve).
-    "meetings:material_review": {**MATERIAL, "expect": _expect(405, 405, 405, others=405)},
-    "meetings:material_diff": {**MATERIAL, "expect": _expect(200, 200, 200)},
-    "meetings:material_attachment": {"kwargs": lambda o: {"pk": _attachment(o).pk}, "expect": _expect(200, 200, 200)},
-    "meetings:meeting_materials": {**MEETING, "expect": _expect(200, 200, 200)},
+    "materials:review": {**MATERIAL, "expect": _expect(405, 405, 405, others=405)},
+    "materials:diff": {**MATERIAL, "expect": _expect(200, 200, 200)},
+    "materials:attachment": {"kwargs": lambda o: {"pk": _attachment(o).pk}, "expect": _expect(200, 200, 200)},
+    "materials:meeting_list": {**MEETING, "expect": _expect(200, 200, 200)},
     # Only attendees write materials; the member already has one, so GET leads to it.
-    "meetings:material_start": {**MEETING, "expect": _expect(302, 404, 404)},
+    "materials:start": {**MEETING, "expect": _expect(302, 404, 404)},
     # Secretaries export; nothing is approved in the fixture, so they are sent back with a message.
-    "meetings:material_export": {**MEETING, "expect": _expect(404, 302, 302)},
+    "materials:export": {**MEETING, "expect": _expect(404, 302, 302)},
 }

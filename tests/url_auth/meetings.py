@@ -76,7 +76,7 @@ TABLE = {
         "kwargs": lambda o: {"token": feed_token(o["users"]["secretary"])},
         "expect": {"anonymous": 200, **dict.fromkeys(ALL_SIGNED_IN, 200)},
     },
-    "meetings:member_import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": _manage()},
+    "members:import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": _manage()},
     "meetings:detail": {"kwargs": _meeting, "expect": READ},
     "meetings:print": {"kwargs": _meeting, "expect": READ},
     "meetings:calendar": {"kwargs": _meeting, "expect": READ},

@@ -37,7 +37,7 @@ def _notice(o):
 
 def _draft_image(o):
     """An image of a draft notice: not public yet."""
-    from meetings.models import Notice, NoticeImage
+    from notices.models import Notice, NoticeImage
 
     draft = Notice.objects.create(title="Draft with image", body="x", organisation=o["org"], meeting=o["meeting"])
     name = "notices/url-auth/probe.png"
@@ -47,21 +47,21 @@ def _draft_image(o):
 
 
 TABLE = {
-    "notices:home": {"expect": PUBLIC},
-    "notices:list": {"expect": PUBLIC},
-    "notices:detail": {
+    "public:home": {"expect": PUBLIC},
+    "public:list": {"expect": PUBLIC},
+    "public:detail": {
         "kwargs": lambda o: {"year": o["notice"].url_year, "pk": o["notice"].pk, "slug": o["notice"].slug},
         "expect": PUBLIC,
     },
-    "notices:detail_noslug": {
+    "public:detail_noslug": {
         "kwargs": lambda o: {"year": o["notice"].url_year, "pk": o["notice"].pk},
         "expect": dict.fromkeys(PUBLIC, 301),
     },
-    "notices:feed": {"expect": PUBLIC},
-    "notices:search": {"expect": PUBLIC},
-    "notices:sitemap": {"expect": PUBLIC},
-    "notices:sitemap_section": {"kwargs": lambda o: {"section": "notices"}, "expect": PUBLIC},
-    "notices:image": {
+    "public:feed": {"expect": PUBLIC},
+    "public:search": {"expect": PUBLIC},
+    "public:sitemap": {"expect": PUBLIC},
+    "public:sitemap_section": {"kwargs": lambda o: {"section": "notices"}, "expect": PUBLIC},
+    "public:image": {
         "kwargs": _draft_image,
         "expect": {
             "anonymous": 404,
@@ -73,16 +73,16 @@ TABLE = {
             "superuser": 200,
         },
     },
-    "meetings:notice_list": {"expect": NEWSROOM},
-    "meetings:notice_draft": {
+    "newsroom:list": {"expect": NEWSROOM},
+    "newsroom:draft": {
         "kwargs": lambda o: {"pk": o["meeting"].pk},
         "expect": {**NOTICE, "publisher": 404},
     },
-    "meetings:notice_edit": {"kwargs": _notice, "expect": NOTICE},
-    "meetings:notice_history": {"kwargs": _notice, "expect": NOTICE},
-    "meetings:notice_publish": {"kwargs": _notice, "expect": POST_ONLY},
-    "meetings:notice_schedule": {"kwargs": _notice, "expect": POST_ONLY},
-    "meetings:notice_unschedule": {"kwargs": _notice, "expect": POST_ONLY},
-    "meetings:notice_withdraw": {"kwargs": _notice, "expect": POST_ONLY},
-    "meetings:notice_image_upload": {"kwargs": _notice, "expect": POST_ONLY},
+    "newsroom:edit": {"kwargs": _notice, "expect": NOTICE},
+    "newsroom:history": {"kwargs": _notice, "expect": NOTICE},
+    "newsroom:publish": {"kwargs": _notice, "expect": POST_ONLY},
+    "newsroom:schedule": {"kwargs": _notice, "expect": POST_ONLY},
+    "newsroom:unschedule": {"kwargs": _notice, "expect": POST_ONLY},
+    "newsroom:withdraw": {"kwargs": _notice, "expect": POST_ONLY},
+    "newsroom:image_upload": {"kwargs": _notice, "expect": POST_ONLY},
 }

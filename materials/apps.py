@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaterialsConfig(AppConfig):
+    name = "materials"
+    verbose_name = _("Comparison-inspection materials")
+
+    def ready(self):
+        from meetings.signals import closing_checks
+
+        from .receivers import unfinished_materials
+
+        closing_checks.connect(unfinished_materials, dispatch_uid="materials_unfinished_materials")

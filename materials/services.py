@@ -1,0 +1,476 @@
+"""Writes for comparison-inspection materials (对照检查材料).
+
+States: draft → submitted → returned (with comments) → submitted … → approved.
+Every function checks the actor's permission, validates, changes state, records
+history (simple_history, with a reason) and queues notifications (on commit).
+"""
+
+import re
+import zipfile
+from dataclasses import dataclass
+
+import mammoth
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.uploads import DOCX, safe_name, validate_upload
+from meetings.models import Meeting
+from members.models import Membership
+from members.permissions import is_secretary_of, member_for
+
+from . import notifications
+from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
+
+Status = InspectionMaterial.Status
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+# ----------------------------------------------------------------------------- permissions
+
+
+def is_author(user, material: InspectionMaterial) -> bool:
+    member = member_for(user)
+    return member is not None and material.author_id == member.pk
+
+
+def can_edit_material(user, material: InspectionMaterial) -> bool:
+    """Only the author writes their material, and only while it is a draft or returned."""
+    return is_author(user, material) and material.status in EDITABLE
+
+
+def can_review_material(user, material: InspectionMaterial) -> bool:
+    """Secretaries of the meeting's organisation (and superusers) review materials."""
+    return is_secretary_of(user, material.meeting.organisation_id)
+
+
+def can_see_revisions(user, material: InspectionMaterial) -> bool:
+    return is_author(user, material) or (material.status != Status.DRAFT and can_review_material(user, material))
+
+
+def is_attendee(member, meeting: Meeting) -> bool:
+    if member is None:
+        return False
+    return meeting.presider_id == member.pk or meeting.attendances.filter(member=member).exists()
+
+
+def can_write_for_group(member, meeting: Meeting) -> bool:
+    """The group's material is written by its principal leader: the presider, or the organisation's secretary."""
+    if member is None:
+        return False
+    if meeting.presider_id is not None:
+        return meeting.presider_id == member.pk
+    return (
+        Membership.objects.current()
+        .filter(member=member, organisation_id=meeting.organisation_id, role=Membership.Role.SECRETARY)
+        .exists()
+    )
+
+
+def can_start_material(user, meeting: Meeting) -> bool:
+    return meeting.status != Meeting.Status.CLOSED and is_attendee(member_for(user), meeting)
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+
+@dataclass
+class MaterialText:
+    """The text a member edits: title, problems grouped by aspect, other problems, causes, measures."""
+
+    title: str = ""
+    problem_sections: list | None = None
+    problems: str = ""
+    causes: str = ""
+    measures: str = ""
+
+    @classmethod
+    def of(cls, material) -> "MaterialText":
+        return cls(
+            title=getattr(material, "title", ""),
+            problem_sections=[dict(s) for s in (material.problem_sections or [])],
+            problems=material.problems,
+            causes=material.causes,
+            measures=material.measures,
+        )
+
+    def has_problems(self) -> bool:
+        return bool(self.problems.strip()) or any((s.get("text") or "").strip() for s in self.problem_sections or [])
+
+
+def section_aspects(meeting: Meeting, material: InspectionMaterial | None = None) -> list[str]:
+    """The aspects to write under: the meeting's, then any stored ones the meeting no longer names (never lost)."""
+    aspects = list(meeting.aspect_list)
+    for section in (material.problem_sections if material else None) or []:
+        aspect = section.get("aspect", "")
+        if aspect and aspect not in aspects:
+            aspects.append(aspect)
+    return aspects
+
+
+def clean_sections(sections) -> list[dict]:
+    out = []
+    for section in sections or []:
+        aspect = str(section.get("aspect", "")).strip()
+        text = str(section.get("text", "") or "")
+        if aspect:
+            out.append({"aspect": aspect, "text": text})
+    return out
+
+
+def material_as_text(obj) -> str:
+    """A material or revision as one Markdown document (for diffs)."""
+    parts = []
+    if getattr(obj, "title", ""):
+        parts.append(f"# {obj.title}")
+    parts.append("## " + _("Problems found"))
+    for section in obj.problem_sections or []:
+        if (section.get("text") or "").strip():
+            parts.append(f"### {section.get('aspect', '')}")
+            parts.append(section["text"].strip())
+    if obj.problems.strip():
+        parts.append("### " + _("Other problems"))
+        parts.append(obj.problems.strip())
+    parts.append("## " + _("Causes"))
+    parts.append(obj.causes.strip())
+    parts.append("## " + _("Rectification measures"))
+    parts.append(obj.measures.strip())
+    return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+class MaterialConflict(ValidationError):
+    """A save based on an old version: someone (another tab) saved in between. Nothing was written."""
+
+    def __init__(self, current: InspectionMaterial):
+        super().__init__(
+            _(
+                "This material was changed in another window or tab since you opened it. Nothing was overwritten: "
+                "compare both texts below, keep what you need in the editor and save again."
+            ),
+            code="conflict",
+        )
+        self.current = current
+
+
+def _history(material, by, reason):
+    material._history_user = by
+    material._change_reason = reason
+
+
+def _lock(material: InspectionMaterial) -> InspectionMaterial:
+    """The material re-read under a row lock, so two saves cannot interleave."""
+    return InspectionMaterial.objects.select_for_update().select_related("meeting").get(pk=material.pk)
+
+
+# ----------------------------------------------------------------------------- services
+
+
+@transaction.atomic
+def material_start(*, meeting: Meeting, by, on_behalf_of_group: bool = False) -> InspectionMaterial:
+    """The member's material for a meeting: their existing one, or a new draft."""
+    member = member_for(by)
+    if member is None or not is_attendee(member, meeting):
+        raise Http404
+    if on_behalf_of_group and not can_write_for_group(member, meeting):
+        raise PermissionDenied(_("Only the principal leader writes the material on behalf of the group."))
+    existing = InspectionMaterial.objects.filter(
+        meeting=meeting, author=member, on_behalf_of_group=on_behalf_of_group
+    ).first()
+    if existing is not None:
+        return existing
+    if meeting.status == Meeting.Status.CLOSED:
+        raise ValidationError(_("This meeting is closed: no new material can be written for it."))
+    if on_behalf_of_group:
+        title = _("Comparison-inspection material of %(organisation)s") % {"organisation": meeting.organisation}
+    else:
+        title = _("Personal comparison-inspection material of %(name)s") % {"name": member.name}
+    material = InspectionMaterial(
+        meeting=meeting,
+        author=member,
+        on_behalf_of_group=on_behalf_of_group,
+        title=title,
+        problems="",
+        causes="",
+        measures="",
+        problem_sections=[{"aspect": a, "text": ""} for a in meeting.aspect_list],
+    )
+    material.full_clean()
+    _history(material, by, "started")
+    try:
+        with transaction.atomic():
+            material.save()
+    except IntegrityError:  # the same member started it at the same moment in another tab
+        return InspectionMaterial.objects.get(meeting=meeting, author=member, on_behalf_of_group=on_behalf_of_group)
+    return material
+
+
+def _validate_attachments(files) -> list[tuple]:
+    return [(f, validate_upload(f)) for f in files or [] if f]
+
+
+def _store_attachment(material, file, content_type, by, *, source=False) -> MaterialAttachment:
+    original = (getattr(file, "name", "") or "file")[-255:]
+    attachment = MaterialAttachment(
+        material=material,
+        original_name=original,
+        content_type=content_type,
+        size=file.size,
+        is_source_document=source,
+        uploaded_by=by,
+    )
+    file.seek(0)
+    attachment.file.save(safe_name(content_type), file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def material_save_draft(
+    *, material: InspectionMaterial, by, text: MaterialText, version: int, attachments=()
+) -> InspectionMaterial:
+    """Save the author's text; `version` is the one the editor was loaded with (a stale one is a conflict)."""
+    if not is_author(by, material):
+        raise PermissionDenied
+    checked = _validate_attachments(attachments)
+    current = _lock(material)
+    if current.status not in EDITABLE:
+        raise ValidationError(
+            _("This material is %(status)s and can no longer be changed.") % {"status": current.get_status_display()}
+        )
+    if int(version) != current.version:
+        raise MaterialConflict(current)
+    current.title = text.title.strip() or current.title
+    current.problem_sections = clean_sections(text.problem_sections)
+    current.problems = text.problems
+    current.causes = text.causes
+    current.measures = text.measures
+    current.version += 1
+    current.full_clean()
+    _history(current, by, "draft saved")
+    current.save()
+    for file, content_type in checked:
+        _store_attachment(current, file, content_type, by)
+    return current
+
+
+@transaction.atomic
+def material_submit(
+    *, material: InspectionMaterial, by, text: MaterialText | None = None, version=None, attachments=()
+):
+    """Submit for review (optionally saving the editor's text first); every submission is kept as a revision."""
+    if not is_author(by, material):
+        raise PermissionDenied
+    if text is not None:
+        _check_complete(text)  # before anything is written: an incomplete submission saves nothing
+        material = material_save_draft(
+            material=material, by=by, text=text, version=version if version is not None else material.version,
+            attachments=attachments,
+        )  # fmt: skip
+    current = _lock(material)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or a returned material can be submitted."))
+    _check_complete(MaterialText.of(current))
+    number = current.revisions.count() + 1
+    MaterialRevision.objects.create(
+        material=current,
+        number=number,
+        problems=current.problems,
+        problem_sections=current.problem_sections,
+        causes=current.causes,
+        measures=current.measures,
+        submitted_by=by,
+    )
+    current.status = Status.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.version += 1
+    current.full_clean()
+    _history(current, by, f"submitted (revision {number})")
+    current.save()
+    notifications.material_submitted(current)
+    return current
+
+
+def _check_complete(content: MaterialText) -> None:
+    missing = []
+    if not content.has_problems():
+        missing.append(_("the problems found"))
+    if not content.causes.strip():
+        missing.append(_("their causes"))
+    if not content.measures.strip():
+        missing.append(_("the rectification measures"))
+    if missing:
+        raise ValidationError(
+            _("The material cannot be submitted yet: write %(missing)s first.") % {"missing": ", ".join(missing)},
+            code="incomplete",
+        )
+
+
+def _review_target(material, by) -> InspectionMaterial:
+    if not InspectionMaterial.objects.visible_to(by).filter(pk=material.pk).exists():
+        raise Http404
+    if not can_review_material(by, material):
+        raise PermissionDenied
+    current = _lock(material)
+    if current.status != Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted material can be reviewed; this one is %(status)s.")
+            % {"status": current.get_status_display()}
+        )
+    return current
+
+
+@transaction.atomic
+def material_return(*, material: InspectionMaterial, by, comments: str) -> InspectionMaterial:
+    """Send a submitted material back to its author with comments to revise it."""
+    current = _review_target(material, by)
+    comments = (comments or "").strip()
+    if not comments:
+        raise ValidationError(_("Write the comments the author should address before returning the material."))
+    current.status = Status.RETURNED
+    current.review_comments = comments
+    current.reviewed_by = by
+    current.version += 1
+    current.full_clean()
+    _history(current, by, "returned with comments")
+    current.save()
+    current.revisions.filter(number=current.revisions.count()).update(review_comments=comments)
+    notifications.material_returned(current)
+    return current
+
+
+@transaction.atomic
+def material_approve(*, material: InspectionMaterial, by, comments: str = "") -> InspectionMaterial:
+    """Approve a submitted material: it is locked and becomes visible to the meeting's attendees."""
+    current = _review_target(material, by)
+    comments = (comments or "").strip()
+    current.status = Status.APPROVED
+    current.review_comments = comments
+    current.reviewed_by = by
+    current.approved_at = timezone.now()
+    current.version += 1
+    current.full_clean()
+    _history(current, by, "approved")
+    current.save()
+    if comments:
+        current.revisions.filter(number=current.revisions.count()).update(review_comments=comments)
+    notifications.material_approved(current)
+    return current
+
+
+@transaction.atomic
+def material_attach(*, material: InspectionMaterial, by, file) -> MaterialAttachment:
+    """Attach a file (PDF, Word, JPEG, PNG) to the author's draft or returned material."""
+    if not is_author(by, material):
+        raise PermissionDenied
+    content_type = validate_upload(file)
+    current = _lock(material)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("Files can be attached only while the material is a draft or returned."))
+    return _store_attachment(current, file, content_type, by)
+
+
+@transaction.atomic
+def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialText:
+    """Read a Word document into editor text; the document is kept as the material's source attachment.
+
+    The text is returned, not saved: it lands in the editor, where the member reviews it and saves.
+    """
+    if not is_author(by, material):
+        raise PermissionDenied
+    validate_upload(file, allowed=[DOCX])
+    current = _lock(material)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("A document can be imported only while the material is a draft or returned."))
+    _check_unpacked_size(file)
+    try:
+        file.seek(0)
+        markdown_text = mammoth.convert_to_markdown(file).value
+    except Exception as exc:  # mammoth raises assorted errors on damaged documents
+        raise ValidationError(
+            _("The Word document %(name)s could not be read.") % {"name": getattr(file, "name", "")}
+        ) from exc
+    text = split_imported(markdown_text, section_aspects(current.meeting, current))
+    if not (text.has_problems() or text.causes.strip() or text.measures.strip()):
+        raise ValidationError(_("The Word document %(name)s has no text.") % {"name": getattr(file, "name", "")})
+    _store_attachment(current, file, DOCX, by, source=True)
+    return text
+
+
+# ----------------------------------------------------------------------------- Word import
+
+MAX_UNPACKED_IMPORT = 50 * 1024 * 1024
+
+
+def _check_unpacked_size(file) -> None:
+    """A small .docx can unpack to gigabytes (a zip bomb): refuse to read one whose parts are too large."""
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    file.seek(0)
+    if unpacked > MAX_UNPACKED_IMPORT:
+        raise ValidationError(
+            _("The Word document %(name)s is too large to import; attach it instead.")
+            % {"name": getattr(file, "name", "")}
+        )
+
+
+_ESCAPED = re.compile(r"\\([.()!\[\]#+-])")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_CN_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]\s*|（[一二三四五六七八九十]+）)(.{1,40})$")
+CAUSE_WORDS = ("cause", "reason", "原因", "根源")
+MEASURE_WORDS = ("measure", "rectification", "整改", "措施", "努力方向")
+PROBLEM_WORDS = ("problem", "问题")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s*_`#：:。.、]+", "", text).lower()
+
+
+def split_imported(markdown_text: str, aspects: list[str]) -> MaterialText:
+    """Sort an imported document's paragraphs under the editor's sections by their headings.
+
+    A heading naming an aspect of the theme starts that aspect; one about causes or about
+    rectification measures starts those sections; everything else goes where it stands
+    (at first, under "other problems"). No text is dropped.
+    """
+    buckets = {"problems": [], "causes": [], "measures": []}
+    by_aspect = {a: [] for a in aspects}
+    target = buckets["problems"]
+    for raw in _ESCAPED.sub(r"\1", markdown_text).splitlines():
+        line = raw.rstrip()
+        match = _HEADING.match(line)
+        heading = match.group(2).strip() if match else None
+        if heading is None and line.strip() and len(line.strip()) <= 44:
+            cn = _CN_HEADING.match(line.strip().strip("*_"))
+            heading = cn.group(1).strip().strip("*_") if cn else None
+        if heading is not None:
+            key = _key(heading)
+            aspect = next((a for a in aspects if _key(a) and (_key(a) in key or key in _key(a))), None)
+            if aspect is not None:
+                target = by_aspect[aspect]
+                continue
+            if any(w in key for w in CAUSE_WORDS):
+                target = buckets["causes"]
+                continue
+            if any(w in key for w in MEASURE_WORDS):
+                target = buckets["measures"]
+                continue
+            if any(w in key for w in PROBLEM_WORDS):
+                target = buckets["problems"]
+                continue
+        target.append(line)
+
+    def joined(lines):
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+    return MaterialText(
+        problem_sections=[{"aspect": a, "text": joined(lines)} for a, lines in by_aspect.items()],
+        problems=joined(buckets["problems"]),
+        causes=joined(buckets["causes"]),
+        measures=joined(buckets["measures"]),
+    )

@@ -1,0 +1,18 @@
+"""The comparison-inspection materials, under /meetings/ (namespace "materials")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "materials"
+
+urlpatterns = [
+    path("<int:meeting_pk>/materials/", views.meeting_materials, name="meeting_list"),
+    path("<int:meeting_pk>/materials/new/", views.material_start, name="start"),
+    path("<int:meeting_pk>/materials/export.docx", views.material_export, name="export"),
+    path("materials/<int:pk>/", views.material_detail, name="detail"),
+    path("materials/<int:pk>/edit/", views.material_edit, name="edit"),
+    path("materials/<int:pk>/review/", views.material_review, name="review"),
+    path("materials/<int:pk>/diff/", views.material_diff, name="diff"),
+    path("materials/attachments/<int:pk>/", views.material_attachment, name="attachment"),
+]

@@ -1,0 +1,410 @@
+"""Pages of the comparison-inspection materials: list, start, editor, reading/review page, diff, files, export.
+
+Thin views: fetch through visible_to (another organisation's material is a 404), call a service
+on POST, re-render with the message and the typed text kept on ValidationError.
+"""
+
+import difflib
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.markdown import render_markdown
+from core.uploads import private_download
+from meetings.models import Attendance, Meeting
+from members.permissions import is_secretary_of, member_for
+
+from . import services
+from .docx_export import export_meeting_materials
+from .forms import MaterialForm, ReviewForm
+from .models import InspectionMaterial, MaterialAttachment
+
+Status = InspectionMaterial.Status
+
+
+def _rendered_sections(obj) -> dict:
+    """A material's (or revision's) text as safe HTML, section by section."""
+    sections = [
+        {"aspect": s.get("aspect", ""), "html": render_markdown(s.get("text", ""))}
+        for s in obj.problem_sections or []
+        if (s.get("text") or "").strip()
+    ]
+    return {
+        "sections": sections,
+        "problems": render_markdown(obj.problems) if obj.problems.strip() else "",
+        "causes": render_markdown(obj.causes),
+        "measures": render_markdown(obj.measures),
+    }
+
+
+_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def _diff_cell(line: str | None, number: int | None, css: str) -> str:
+    """One side of a diff row: line number and text. Markdown headings show as bold text, not as '## '."""
+    if line is None:
+        return '<td class="diff_header"></td><td class="diff_empty"></td>'
+    text = escape(line)
+    if _HEADING.match(line):
+        text = f"<strong>{escape(_HEADING.sub('', line))}</strong>"
+    css_attr = f' class="{css}"' if css else ""
+    return f'<td class="diff_header">{number}</td><td{css_attr}>{text}</td>'
+
+
+def diff_table(a_text: str, b_text: str, a_label: str, b_label: str) -> str:
+    """A side-by-side HTML diff of two texts, line by line: labelled sides, line numbers, changed lines
+    marked (diff_add, diff_chg, diff_sub). Everything from the texts and labels is escaped here."""
+    a_lines, b_lines = a_text.splitlines(), b_text.splitlines()
+    rows = []
+    matcher = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            left = a_lines[i1 + k] if i1 + k < i2 else None
+            right = b_lines[j1 + k] if j1 + k < j2 else None
+            if tag == "equal":
+                css_left = css_right = ""
+            elif tag == "replace":
+                css_left = "diff_chg" if right is not None else "diff_sub"
+                css_right = "diff_chg" if left is not None else "diff_add"
+            else:
+                css_left, css_right = "diff_sub", "diff_add"
+            rows.append(
+                "<tr>" + _diff_cell(left, i1 + k + 1, css_left) + _diff_cell(right, j1 + k + 1, css_right) + "</tr>"
+            )
+    head = (
+        f'<thead><tr><th scope="col" colspan="2" class="diff_side">{escape(a_label)}</th>'
+        f'<th scope="col" colspan="2" class="diff_side">{escape(b_label)}</th></tr></thead>'
+    )
+    return mark_safe(f'<table class="diff table table-sm">{head}<tbody>{"".join(rows)}</tbody></table>')  # noqa: S308
+
+
+# ----------------------------------------------------------------------------- lists
+
+
+@login_required
+def meeting_materials(request, meeting_pk):
+    """The materials of one meeting as the viewer may see them, with who has not submitted (for secretaries)."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organisation"), pk=meeting_pk)
+    materials = list(
+        InspectionMaterial.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("author")
+        .order_by("-on_behalf_of_group", "author__name")
+    )
+    reviewer = is_secretary_of(request.user, meeting.organisation_id)
+    missing = []
+    if reviewer:
+        with_material = {m.author_id for m in materials if not m.on_behalf_of_group}
+        missing = [
+            a.member
+            for a in meeting.attendances.filter(
+                member__isnull=False, role__in=[Attendance.Role.PRESIDER, Attendance.Role.PARTICIPANT]
+            ).select_related("member")
+            if a.member_id not in with_material
+        ]
+    member = member_for(request.user)
+    mine = [m for m in materials if member is not None and m.author_id == member.pk]
+    return render(
+        request,
+        "materials/meeting_materials.html",
+        {
+            "meeting": meeting,
+            "materials": materials,
+            "missing": missing,
+            "reviewer": reviewer,
+            "mine": mine,
+            "can_start": services.can_start_material(request.user, meeting),
+            "can_write_for_group": services.can_write_for_group(member, meeting),
+            "approved_count": sum(1 for m in materials if m.status == Status.APPROVED),
+        },
+    )
+
+
+@login_required
+def material_start(request, meeting_pk):
+    """GET: what the member is about to start; POST: open (or create) their draft and go to the editor."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organisation"), pk=meeting_pk)
+    member = member_for(request.user)
+    if not services.is_attendee(member, meeting):
+        raise Http404
+    group = request.POST.get("on_behalf_of_group") == "1" or request.GET.get("group") == "1"
+    if request.method == "POST":
+        try:
+            material = services.material_start(meeting=meeting, by=request.user, on_behalf_of_group=group)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("materials:meeting_list", meeting_pk=meeting.pk)
+        return redirect("materials:edit", pk=material.pk)
+    existing = InspectionMaterial.objects.filter(meeting=meeting, author=member, on_behalf_of_group=group).first()
+    if existing is not None:
+        return redirect(existing.get_absolute_url())
+    return render(
+        request,
+        "materials/material_start.html",
+        {
+            "meeting": meeting,
+            "group": group,
+            "can_write_for_group": services.can_write_for_group(member, meeting),
+            "closed": meeting.status == Meeting.Status.CLOSED,
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- reading and review
+
+
+@login_required
+def material_detail(request, pk):
+    material = get_object_or_404(
+        InspectionMaterial.objects.visible_to(request.user).select_related(
+            "meeting__organisation", "author", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    can_review = services.can_review_material(request.user, material)
+    revisions = list(material.revisions.select_related("submitted_by")) if services.can_see_revisions(
+        request.user, material
+    ) else []  # fmt: skip
+    history = []
+    if revisions or services.is_author(request.user, material):
+        history = list(material.history.select_related("history_user").order_by("-history_date")[:30])
+    # A returned material is being revised: until it is resubmitted, others read what was submitted.
+    shown_revision = None
+    if material.status == Status.RETURNED and revisions and not services.is_author(request.user, material):
+        shown_revision = revisions[-1]
+    context = {
+        "material": material,
+        "text": _rendered_sections(shown_revision or material),
+        "shown_revision": shown_revision,
+        "attachments": list(material.attachments.all()),
+        "revisions": revisions,
+        "history": history,
+        "is_author": services.is_author(request.user, material),
+        "can_edit": services.can_edit_material(request.user, material),
+        "can_review": can_review and material.status == Status.SUBMITTED,
+        "is_reviewer": can_review,
+        "review_form": ReviewForm(),
+    }
+    return render(request, "materials/material_detail.html", context)
+
+
+@login_required
+@require_POST
+def material_review(request, pk):
+    material = get_object_or_404(InspectionMaterial.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+    if not services.can_review_material(request.user, material):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comments = form.cleaned_data.get("comments", "")
+    action = request.POST.get("action")
+    try:
+        if action == "return":
+            services.material_return(material=material, by=request.user, comments=comments)
+            messages.success(request, _("The material was returned to %(author)s.") % {"author": material.author})
+        elif action == "approve":
+            services.material_approve(material=material, by=request.user, comments=comments)
+            messages.success(request, _("The material of %(author)s was approved.") % {"author": material.author})
+        else:
+            raise ValidationError(_("Choose to return or to approve the material."))
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        material.refresh_from_db()
+        context = {
+            "material": material,
+            "text": _rendered_sections(material),
+            "attachments": list(material.attachments.all()),
+            "revisions": list(material.revisions.select_related("submitted_by")),
+            "is_author": False,
+            "can_edit": False,
+            "can_review": material.status == Status.SUBMITTED,
+            "is_reviewer": True,
+            "review_form": form,
+        }
+        return render(request, "materials/material_detail.html", context, status=400)
+    return redirect(material.get_absolute_url())
+
+
+@login_required
+def material_diff(request, pk):
+    """The difference between two submitted revisions, side by side."""
+    material = get_object_or_404(InspectionMaterial.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+    if not services.can_see_revisions(request.user, material):
+        raise Http404
+    revisions = list(material.revisions.select_related("submitted_by"))
+    numbers = [r.number for r in revisions]
+
+    def pick(name, default):
+        try:
+            value = int(request.GET.get(name, default))
+        except (TypeError, ValueError):
+            value = default
+        return value if value in numbers else default
+
+    table = ""
+    a = b = older = None
+    if len(revisions) >= 2:
+        b = pick("b", numbers[-1])
+        a = pick("a", numbers[-2])
+        rev = {r.number: r for r in revisions}
+        older = rev[min(a, b)]
+        table = diff_table(
+            services.material_as_text(rev[a]),
+            services.material_as_text(rev[b]),
+            _revision_label(rev[a]),
+            _revision_label(rev[b]),
+        )
+    return render(
+        request,
+        "materials/material_diff.html",
+        {"material": material, "revisions": revisions, "a": a, "b": b, "table": table, "older": older},
+    )
+
+
+def _revision_label(revision) -> str:
+    when = timezone.localtime(revision.submitted_at).strftime("%Y-%m-%d %H:%M")
+    return _("Revision %(n)s · submitted %(when)s") % {"n": revision.number, "when": when}
+
+
+# ----------------------------------------------------------------------------- the editor
+
+
+def _editor(request, material, form, *, conflict=None, status=200):
+    context = {
+        "material": material,
+        "form": form,
+        "attachments": list(material.attachments.all()),
+        "conflict": conflict,
+    }
+    return render(request, "materials/material_edit.html", context, status=status)
+
+
+@login_required
+@never_cache
+def material_edit(request, pk):
+    material = get_object_or_404(
+        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
+    )
+    if not services.is_author(request.user, material):
+        raise PermissionDenied
+    if material.status not in services.EDITABLE:
+        messages.info(
+            request,
+            _("This material is %(status)s: it cannot be edited now.") % {"status": material.get_status_display()},
+        )
+        return redirect(material.get_absolute_url())
+    aspects = services.section_aspects(material.meeting, material)
+    if request.method != "POST":
+        return _editor(
+            request, material, MaterialForm(initial=MaterialForm.initial_for(material, aspects), aspects=aspects)
+        )
+
+    form = MaterialForm(request.POST, request.FILES, aspects=aspects)
+    if not form.is_valid():
+        return _editor(request, material, form, status=400)
+    action = request.POST.get("action", "save")
+    text = form.material_text()
+    version = form.cleaned_data["version"]
+    attachments = [form.cleaned_data.get("attachment")]
+    try:
+        if action == "import":
+            upload = form.cleaned_data.get("import_file")
+            if not upload:
+                raise ValidationError(_("Choose a Word (.docx) file to import."))
+            imported = services.material_import_docx(material=material, by=request.user, file=upload)
+            data, kept = form.data_with_import(imported)
+            if kept:
+                messages.warning(
+                    request,
+                    _(
+                        "Your typed text was kept in: %(boxes)s. The text of %(name)s for these boxes was not "
+                        "imported; empty a box and import again to use the file's text there."
+                    )
+                    % {"boxes": ", ".join(kept), "name": upload.name},
+                )
+            messages.success(
+                request,
+                _("The text of %(name)s is in the editor. Check it, then save the draft.") % {"name": upload.name},
+            )
+            return _editor(request, material, MaterialForm(data, aspects=aspects))
+        if action == "submit":
+            services.material_submit(
+                material=material, by=request.user, text=text, version=version, attachments=attachments
+            )
+            messages.success(request, _("Your material was submitted for review."))
+            return redirect(material.get_absolute_url())
+        services.material_save_draft(
+            material=material, by=request.user, text=text, version=version, attachments=attachments
+        )
+        messages.success(request, _("Draft saved."))
+        return redirect("materials:edit", pk=material.pk)
+    except services.MaterialConflict as conflict:
+        current = conflict.current
+        data = form.data.copy()
+        data["version"] = str(current.version)
+        conflicted = MaterialForm(data, aspects=aspects)
+        conflicted.is_valid()
+        conflicted.add_error(None, conflict)
+        mine = services.material_as_text(text)
+        theirs = services.material_as_text(current)
+        return _editor(
+            request,
+            material,
+            conflicted,
+            conflict={
+                "mine": mine,
+                "theirs": theirs,
+                "table": diff_table(theirs, mine, _("Saved in the other tab"), _("Your text (not saved)")),
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _editor(request, material, form, status=400)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+@login_required
+def material_attachment(request, pk):
+    """An attachment, only for those who may see its material; always downloaded, never rendered inline."""
+    attachment = get_object_or_404(MaterialAttachment.objects.only("id", "material_id", "file", "original_name",
+                                                                   "content_type"), pk=pk)  # fmt: skip
+    if not InspectionMaterial.objects.visible_to(request.user).filter(pk=attachment.material_id).exists():
+        raise Http404
+    return private_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+def material_export(request, meeting_pk):
+    """The meeting's approved materials bound into one Word document for the archive (secretaries)."""
+    meeting = get_object_or_404(Meeting.objects.managed_by(request.user).select_related("organisation"), pk=meeting_pk)
+    materials = list(
+        meeting.materials.filter(status=Status.APPROVED)
+        .select_related("author")
+        .order_by("-on_behalf_of_group", "author__name")
+    )
+    if not materials:
+        messages.warning(request, _("No material of this meeting is approved yet: there is nothing to export."))
+        return redirect("materials:meeting_list", meeting_pk=meeting.pk)
+    content = export_meeting_materials(meeting, materials)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    name = slugify(f"materials-{meeting.year}-{meeting.pk}") or "materials"
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

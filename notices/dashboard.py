@@ -1,0 +1,75 @@
+"""The newsroom's part of /dashboard/ (publishing feature): same section format as meetings.dashboard."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Meeting
+from members.permissions import is_publisher
+
+from .models import Notice
+
+
+def dashboard_sections(user) -> list[dict]:
+    sections = []
+    list_url = reverse("newsroom:list")
+    if is_publisher(user):
+        drafts = (
+            Notice.objects.filter(status=Notice.Status.DRAFT)
+            .select_related("organisation")
+            .order_by("-updated_at")[:20]
+        )
+        sections.append(
+            {
+                "title": _("Drafts to publish"),
+                "items": [
+                    {
+                        "label": n.title,
+                        "url": reverse("newsroom:edit", args=[n.pk]),
+                        "meta": n.organisation.name if n.organisation_id else "",
+                    }
+                    for n in drafts
+                ],
+                "empty": _("No draft is waiting."),
+                "more_url": f"{list_url}?status=draft",
+            }
+        )
+        scheduled = Notice.objects.filter(status=Notice.Status.SCHEDULED, publish_at__gt=timezone.now()).order_by(
+            "publish_at"
+        )[:20]
+        sections.append(
+            {
+                "title": _("Scheduled notices"),
+                "items": [
+                    {
+                        "label": n.title,
+                        "url": reverse("newsroom:edit", args=[n.pk]),
+                        "meta": timezone.localtime(n.publish_at).strftime("%Y-%m-%d %H:%M"),
+                    }
+                    for n in scheduled
+                ],
+                "empty": _("Nothing is scheduled."),
+                "more_url": f"{list_url}?status=scheduled",
+            }
+        )
+    managed = Meeting.objects.managed_by(user)
+    if not user.is_superuser and managed.exists():
+        waiting = (
+            managed.filter(status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED])
+            .annotate(n=Count("notices", filter=~Q(notices__status=Notice.Status.WITHDRAWN)))
+            .filter(n=0)
+            .order_by("-held_on")[:20]
+        )
+        sections.append(
+            {
+                "title": _("Held meetings without a notice"),
+                "items": [
+                    {"label": str(m), "url": reverse("newsroom:draft", args=[m.pk]), "meta": _("Draft a notice")}
+                    for m in waiting
+                ],
+                "empty": _("Every held meeting has its notice."),
+                "more_url": list_url,
+            }
+        )
+    return sections

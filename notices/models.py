@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from meetings.models import Meeting
+from members.models import Organisation
+
+from .querysets import NoticeQuerySet
+
+
+class Notice(models.Model):
+    """The published article telling the public that the meeting was held."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False, blank=True)
+    source_organ = models.CharField(_("source"), max_length=200, blank=True)
+    dateline = models.DateField(_("dateline"), null=True, blank=True)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notices",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="notice_status_publish_idx"),
+            # The public page cache's generation token reads MAX(updated_at) every few seconds.
+            models.Index(fields=["updated_at"], name="notice_updated_idx"),
+            # Newest first: lists, the feed, and search's "newest matches" walk this index.
+            models.Index(fields=["-publish_at", "-id"], name="notice_publish_desc_idx"),
+            # Search finds the few notices whose vector is not computed yet through this.
+            models.Index(fields=["id"], condition=Q(search_vector__isnull=True), name="notice_vector_missing_idx"),
+        ]
+        # The GIN index on search_vector is created by migration notices_search_gin (PostgreSQL only).
+        permissions = [("publish_notice", _("Can publish, schedule and withdraw notices"))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("public:detail", kwargs={"year": self.url_year, "pk": self.pk, "slug": self.slug or "notice"})
+
+    @property
+    def url_year(self) -> int:
+        """The year in the public address: the (local) year of publication."""
+        when = self.publish_at or self.created_at
+        return timezone.localtime(when).year if when else timezone.localdate().year
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+
+def notice_image_upload_to(instance, filename):
+    return f"notices/{instance.notice_id}/{filename}"
+
+
+class NoticeImage(models.Model):
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(_("image"), upload_to=notice_image_upload_to)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice image")
+        verbose_name_plural = _("notice images")
+
+    def __str__(self):
+        return self.caption or self.image.name

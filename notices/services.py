@@ -1,0 +1,264 @@
+"""Writes to notices: draft, edit, publish, schedule, withdraw, images.
+
+Every function checks the actor's permission, validates, changes state, records
+history (django-simple-history, with the actor and a reason), keeps the search vector
+current and tells the public page cache that pages changed.
+
+Roles: secretaries draft notices for held meetings of their organisations and may
+edit their organisation's notices while they are drafts; publishers (and superusers)
+edit any notice, publish, schedule, return to draft and withdraw.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import filetype
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from pypinyin import lazy_pinyin
+
+from meetings.models import Meeting
+from members.permissions import is_publisher, is_secretary_of
+
+from . import cache, search
+from .draft import draft_for_meeting
+from .models import Notice, NoticeImage
+
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+EDITABLE_FIELDS = ("title", "source_organ", "dateline", "body")
+
+
+class NoticeConflict(ValidationError):
+    """The notice was saved by someone else since the editor opened it."""
+
+    def __init__(self, current: Notice):
+        self.current = current
+        super().__init__(
+            _(
+                "Someone else saved this notice (version %(version)s) while you were editing it. "
+                "Your text is kept below next to theirs: merge them and save again."
+            )
+            % {"version": current.version},
+            code="conflict",
+        )
+
+
+# -- permissions -----------------------------------------------------------------
+
+
+def _organisation_id(notice: Notice):
+    if notice.organisation_id:
+        return notice.organisation_id
+    return notice.meeting.organisation_id if notice.meeting_id else None
+
+
+def can_draft(user, meeting: Meeting) -> bool:
+    return is_secretary_of(user, meeting.organisation_id)
+
+
+def can_edit(user, notice: Notice) -> bool:
+    if is_publisher(user):
+        return True
+    org_id = _organisation_id(notice)
+    return notice.status == Notice.Status.DRAFT and org_id is not None and is_secretary_of(user, org_id)
+
+
+def can_publish(user, notice: Notice) -> bool:
+    return is_publisher(user)
+
+
+def can_see_images(user, notice: Notice) -> bool:
+    return Notice.objects.visible_to(user).filter(pk=notice.pk).exists()
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def make_slug(title: str) -> str:
+    """A readable ASCII slug; Chinese titles in pinyin (渝中区 -> yu-zhong-qu)."""
+    words = lazy_pinyin(title or "", errors="default")
+    slug = slugify("-".join(w for w in words if w.strip()))
+    if len(slug) > 80:
+        # Cut at a word boundary, not mid-word (yu-zhong-qu, not yu-zho).
+        cut = slug[:81]
+        slug = cut[: cut.rfind("-")] if "-" in cut[1:] and not cut.endswith("-") else cut
+    slug = slug[:80].strip("-")
+    return slug or "notice"
+
+
+def _after_change(notice: Notice, *, by, reason: str):
+    """History, search vector, page cache: the tail of every write."""
+    notice._history_user = by
+    notice._change_reason = reason
+    notice.version = (notice.version or 0) + 1
+    notice.save()
+    search.update_search_vectors(Notice.objects.filter(pk=notice.pk))
+    transaction.on_commit(cache.bump_generation)
+    cache.bump_generation()
+    return notice
+
+
+def _locked(notice: Notice) -> Notice:
+    return Notice.objects.select_for_update().get(pk=notice.pk)
+
+
+# -- services --------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_draft_create(*, meeting: Meeting, by) -> Notice:
+    """A first draft written from the meeting's record (see notice_draft.py)."""
+    if not can_draft(by, meeting):
+        raise Http404
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+        raise ValidationError(_("A notice can be drafted only once the meeting has been held."))
+    draft = draft_for_meeting(meeting)
+    notice = Notice(
+        meeting=meeting,
+        organisation=meeting.organisation,
+        title=draft.title,
+        slug=make_slug(draft.title),
+        source_organ=draft.source_organ,
+        dateline=draft.dateline,
+        body=draft.body,
+        status=Notice.Status.DRAFT,
+        author=by,
+        version=0,
+    )
+    notice.full_clean()
+    return _after_change(notice, by=by, reason=_("Drafted from the meeting record"))
+
+
+@transaction.atomic
+def notice_update(
+    *, notice: Notice, by, expected_version: int, title: str, source_organ: str, dateline, body: str
+) -> Notice:
+    """Save the editor's text. A stale save (someone saved since `expected_version`)
+    raises NoticeConflict and changes nothing."""
+    if not can_edit(by, notice):
+        raise PermissionDenied
+    current = _locked(notice)
+    if current.version != expected_version:
+        raise NoticeConflict(current)
+    current.title = title
+    current.source_organ = source_organ
+    current.dateline = dateline
+    current.body = body
+    if current.status == Notice.Status.DRAFT or not current.slug:
+        current.slug = make_slug(title)
+    current.full_clean()
+    return _after_change(current, by=by, reason=_("Edited"))
+
+
+@transaction.atomic
+def notice_publish(*, notice: Notice, by) -> Notice:
+    """Publish now (also from scheduled or withdrawn)."""
+    if not can_publish(by, notice):
+        raise PermissionDenied
+    current = _locked(notice)
+    if current.status == Notice.Status.PUBLISHED and current.publish_at and current.publish_at <= timezone.now():
+        raise ValidationError(_("This notice is already published."))
+    current.status = Notice.Status.PUBLISHED
+    current.publish_at = timezone.now()
+    current.withdrawn_at = None
+    current.withdrawn_reason = ""
+    current.slug = current.slug or make_slug(current.title)
+    _check_publishable(current)
+    return _after_change(current, by=by, reason=_("Published"))
+
+
+@transaction.atomic
+def notice_schedule(*, notice: Notice, by, publish_at: datetime.datetime) -> Notice:
+    """Publish later: invisible on every public page until publish_at."""
+    if not can_publish(by, notice):
+        raise PermissionDenied
+    if publish_at is None:
+        raise ValidationError(_("Give the date and time of publication."))
+    if publish_at <= timezone.now():
+        raise ValidationError(_("The publication time must be in the future; to publish now, use Publish."))
+    current = _locked(notice)
+    if current.status == Notice.Status.PUBLISHED and current.publish_at and current.publish_at <= timezone.now():
+        raise ValidationError(_("This notice is already published; withdraw it first."))
+    current.status = Notice.Status.SCHEDULED
+    current.publish_at = publish_at
+    current.withdrawn_at = None
+    current.withdrawn_reason = ""
+    current.slug = current.slug or make_slug(current.title)
+    _check_publishable(current)
+    return _after_change(current, by=by, reason=_("Scheduled for %(when)s") % {"when": publish_at.isoformat()})
+
+
+@transaction.atomic
+def notice_unschedule(*, notice: Notice, by) -> Notice:
+    """Back to draft: a scheduled notice that should not go out after all."""
+    if not can_publish(by, notice):
+        raise PermissionDenied
+    current = _locked(notice)
+    if current.status != Notice.Status.SCHEDULED or (current.publish_at and current.publish_at <= timezone.now()):
+        raise ValidationError(_("Only a notice scheduled for later can be returned to draft."))
+    current.status = Notice.Status.DRAFT
+    current.publish_at = None
+    return _after_change(current, by=by, reason=_("Returned to draft"))
+
+
+@transaction.atomic
+def notice_withdraw(*, notice: Notice, by, reason: str) -> Notice:
+    """Take a published notice down: its public address then answers 410 Gone."""
+    if not can_publish(by, notice):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the withdrawal."))
+    current = _locked(notice)
+    if current.status not in (Notice.Status.PUBLISHED, Notice.Status.SCHEDULED):
+        raise ValidationError(_("Only a published or scheduled notice can be withdrawn."))
+    current.status = Notice.Status.WITHDRAWN
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_reason = reason[:300]
+    return _after_change(current, by=by, reason=_("Withdrawn: %(reason)s") % {"reason": current.withdrawn_reason})
+
+
+def _check_publishable(notice: Notice):
+    if not notice.title.strip() or not notice.body.strip():
+        raise ValidationError(_("A notice needs a title and a body before it is published."))
+    notice.full_clean()
+
+
+@transaction.atomic
+def notice_image_add(*, notice: Notice, by, upload, caption: str = "") -> NoticeImage:
+    """An image for the notice's body: JPEG, PNG, GIF or WebP, judged by its content."""
+    if not can_edit(by, notice):
+        raise PermissionDenied
+    if upload is None:
+        raise ValidationError(_("Choose an image to upload."))
+    if upload.size > MAX_IMAGE_BYTES:
+        raise ValidationError(_("The image is larger than 5 MB."))
+    head = upload.read(262)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in IMAGE_TYPES:
+        raise ValidationError(_("Only JPEG, PNG, GIF and WebP images can be uploaded."))
+    image = NoticeImage(notice=notice, caption=(caption or "").strip()[:300])
+    image.image.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(upload.read()), save=False)
+    image.save()
+    # The notice itself is unchanged (its version too, so an editor's open text stays valid);
+    # the image shows on the public site once the body refers to it and the notice is published.
+    return image
+
+
+def notice_saved_elsewhere(notice: Notice):
+    """For writes that do not come through these services (the admin): keep the search
+    vector and the public pages current, and bump the version so an editor who opened
+    the notice before gets the conflict page instead of overwriting the change."""
+    Notice.objects.filter(pk=notice.pk).update(version=F("version") + 1)
+    search.update_search_vectors(Notice.objects.filter(pk=notice.pk))
+    transaction.on_commit(cache.bump_generation)
