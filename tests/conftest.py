@@ -1,8 +1,10 @@
 """Shared fixtures: two organisations, and a user for every role."""
 
 import pytest
+from django.core.cache import cache
 
 from members.models import Membership
+from notices.cache import GENERATION_KEY, page_cache
 
 from .factories import MeetingFactory, MemberFactory, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -68,3 +70,17 @@ def superuser(db):
 @pytest.fixture
 def meeting(org):
     return MeetingFactory(organisation=org)
+
+
+@pytest.fixture
+def fresh_page_cache(settings):
+    """Every test starts with empty public caches (they outlive a test's rolled-back data)."""
+    settings.PUBLIC_CACHE_CHECK_SECONDS = 2
+    # WhiteNoise scans every static file (≈10k, 1 s) whenever a test client starts with finders on;
+    # these tests do not fetch static files.
+    settings.WHITENOISE_USE_FINDERS = False
+    page_cache.invalidate_local()
+    cache.delete(GENERATION_KEY)  # not clear(): with REDIS_URL set that would flush a shared Redis database
+    yield
+    page_cache.invalidate_local()
+    cache.delete(GENERATION_KEY)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from materials.models import InspectionMaterial
 from meetings.models import Attendance, Meeting
 from members.models import Member, Organisation
-from tests.meetings.materials_support import SAMPLE_DOCX, make_docx
+from tests.materials.samples import SAMPLE_DOCX, make_docx
 
 
 def _planned_meeting():

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import AttendanceFactory, MeetingFactory
 
-from .meeting_helpers import filled_meeting
+from .helpers import filled_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from meetings.models import AgendaItem, Attendance, Meeting, Speech
 from meetings.signals import meeting_held
 from tests.factories import AgendaItemFactory, MaterialFactory, MeetingFactory
 
-from .meeting_helpers import add_members
+from .helpers import add_members
 
 pytestmark = pytest.mark.django_db
 

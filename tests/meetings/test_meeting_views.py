@@ -9,7 +9,7 @@ from django.utils import timezone
 from meetings.models import AgendaItem, Attendance, CriticismRecord, Meeting, Speech
 from tests.factories import AttendanceFactory, CriticismFactory, MeetingFactory, OrganisationFactory
 
-from .meeting_helpers import add_members, filled_meeting
+from .helpers import add_members, filled_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from notices import services
 from notices.models import Notice
 from tests.factories import NoticeFactory, OrganisationFactory
 
-from .notice_helpers import fresh_page_cache, published
+from .helpers import published
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-__all__ = ["fresh_page_cache"]
 
 PUBLIC_PAGES = ["/", "/notices/", "/notices/feed/", "/sitemap-notices.xml"]
 

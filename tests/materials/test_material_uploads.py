@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from core.uploads import DOCX, JPEG, PDF, PNG, validate_upload
 
-from . import materials_support as samples
-from .materials_support import EXE, HTML, SVG, make_docx, upload, zip_without_document
+from . import samples
+from .samples import EXE, HTML, SVG, make_docx, upload, zip_without_document
 
 JPEG_BYTES, PDF_BYTES, PNG_BYTES = samples.JPEG, samples.PDF, samples.PNG
 

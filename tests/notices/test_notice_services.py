@@ -22,10 +22,7 @@ from tests.factories import (
     SpeechFactory,
 )
 
-from .notice_helpers import fresh_page_cache
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-__all__ = ["fresh_page_cache"]
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

@@ -1,15 +1,10 @@
-"""Fixtures and sample files for the materials tests (imported by tests/meetings/test_material_*.py)."""
+"""Sample files for the materials tests: real PDF, image, Word and hostile files."""
 
 import io
 import zipfile
 
 import docx
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-from meetings.models import Attendance
-
-from ..factories import AttendanceFactory
 
 ASPECTS = ["Learning the innovative theory", "Serving the people", "Style of work"]
 
@@ -60,21 +55,3 @@ SAMPLE_DOCX = [
     ("h1", "Rectification measures"),
     ("p", "Go to the grassroots every month."),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private-media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture(name="attended")
-def attended_fixture(meeting, member_user, other_member_user, secretary):
-    """The meeting, with aspects, attended by the member and a colleague of the same organisation."""
-    meeting.aspects = "\n".join(ASPECTS)
-    meeting.presider = secretary.member
-    meeting.save()
-    AttendanceFactory(meeting=meeting, member=member_user.member, role=Attendance.Role.PARTICIPANT)
-    AttendanceFactory(meeting=meeting, member=other_member_user.member, role=Attendance.Role.PARTICIPANT)
-    AttendanceFactory(meeting=meeting, member=secretary.member, role=Attendance.Role.PRESIDER)
-    return meeting

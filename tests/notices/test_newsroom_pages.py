@@ -23,10 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .notice_helpers import fresh_page_cache
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-__all__ = ["fresh_page_cache"]
 
 
 def _rows(html):

@@ -6,10 +6,7 @@ from demo.bulk import generate_notices
 from notices.models import Notice
 from tests.factories import OrganisationFactory
 
-from .notice_helpers import fresh_page_cache
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-__all__ = ["fresh_page_cache"]
 
 
 def test_generate_notices_makes_published_searchable_notices(client):

@@ -16,7 +16,7 @@ from meetings.ical import feed_token
 from meetings.models import Attendance, CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 from tests.factories import AttendanceFactory, CriticismFactory, MeetingFactory, SpeechFactory
 
-from .meeting_helpers import add_members
+from .helpers import add_members
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,11 @@ from materials.services import MaterialConflict, MaterialText
 from meetings.models import Meeting
 
 from ..factories import MaterialFactory, MeetingFactory
-from .materials_support import (  # noqa: F401 (fixtures)
+from .samples import (
     ASPECTS,
     EXE,
     PDF,
     SAMPLE_DOCX,
-    _private_media,
-    attended_fixture,
     make_docx,
     upload,
 )

@@ -11,14 +11,12 @@ from materials.models import InspectionMaterial
 from materials.services import MaterialText
 
 from ..factories import AttendanceFactory, MaterialFactory, MemberFactory
-from .materials_support import (  # noqa: F401 (fixtures)
+from .samples import (
     ASPECTS,
     EXE,
     HTML,
     PDF,
     SAMPLE_DOCX,
-    _private_media,
-    attended_fixture,
     make_docx,
     upload,
 )

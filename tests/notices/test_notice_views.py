@@ -12,11 +12,9 @@ from notices import services
 from notices.models import Notice
 from tests.factories import KeyPointFactory, MeetingFactory, NoticeFactory, SpeechFactory
 
-from .notice_helpers import fresh_page_cache
 from .test_notice_services import PNG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-__all__ = ["fresh_page_cache"]
 
 
 @pytest.fixture

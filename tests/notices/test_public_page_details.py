@@ -13,10 +13,9 @@ from notices.search import highlight
 from notices.services import make_slug
 from tests.factories import NoticeFactory, OrganisationFactory
 
-from .notice_helpers import fresh_page_cache, published
+from .helpers import published
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-__all__ = ["fresh_page_cache"]
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

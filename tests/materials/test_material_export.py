@@ -12,7 +12,6 @@ from materials.models import InspectionMaterial
 from meetings.models import Meeting
 
 from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
-from .materials_support import _private_media, attended_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 Status = InspectionMaterial.Status
