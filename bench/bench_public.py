@@ -83,7 +83,7 @@ def prepare(db_url: str, notices: int) -> dict:
     from notices.models import Notice
 
     call_command("migrate", verbosity=0)
-    have = Notice.objects.published().count()
+    have = Notice.objects.live().count()
     generated_in = 0.0
     if have < notices:
         start = time.perf_counter()
@@ -96,8 +96,8 @@ def prepare(db_url: str, notices: int) -> dict:
         from notices.search import update_search_vectors
 
         update_search_vectors(Notice.objects.filter(search_vector__isnull=True))
-    urls = [n.get_absolute_url() for n in Notice.objects.published().order_by("?")[:200]]
-    return {"published": Notice.objects.published().count(), "urls": urls, "generated_in": generated_in}
+    urls = [n.get_absolute_url() for n in Notice.objects.live().order_by("?")[:200]]
+    return {"published": Notice.objects.live().count(), "urls": urls, "generated_in": generated_in}
 
 
 def start_server(db_url: str, port: int):

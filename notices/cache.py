@@ -30,7 +30,7 @@ Invalidation: the publication generation
     the local L1.
 
 Scheduled notices without a cron job
-    ``NoticeQuerySet.published()`` shows a scheduled notice once its ``publish_at``
+    ``NoticeQuerySet.live()`` shows a scheduled notice once its ``publish_at``
     has passed. The token remembers the next such moment; a request arriving at or
     after it treats the cache as stale before serving anything (a time comparison, no
     I/O), so no cached page outlives the next scheduled publication. L2 entries expire

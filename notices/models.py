@@ -22,6 +22,9 @@ class Notice(models.Model):
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    #: The statuses under which a notice is public once its publish_at has come (see is_live, live()).
+    LIVE = frozenset({Status.PUBLISHED, Status.SCHEDULED})
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
@@ -87,12 +90,9 @@ class Notice(models.Model):
         return timezone.localtime(when).year if when else timezone.localdate().year
 
     @property
-    def is_public(self) -> bool:
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+    def is_live(self) -> bool:
+        """On the public site: published, or scheduled and its time has come (as NoticeQuerySet.live())."""
+        return self.status in self.LIVE and self.publish_at is not None and self.publish_at <= timezone.now()
 
 
 def notice_image_upload_to(instance, filename):

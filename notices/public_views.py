@@ -2,7 +2,7 @@
 
 A draft, a notice scheduled for later and a withdrawn notice never show on any of
 these pages, in the feed, the sitemap or search: every read starts from
-``Notice.objects.published()``. Pages are served through the page cache of
+``Notice.objects.live()``. Pages are served through the page cache of
 ``meetings/cache.py`` and run a constant number of queries.
 """
 
@@ -36,7 +36,7 @@ LIST_FIELDS = ("id", "title", "slug", "dateline", "publish_at", "created_at", "s
 
 
 def _published():
-    return Notice.objects.published()
+    return Notice.objects.live()
 
 
 def _site_url(request, path: str) -> str:
@@ -206,7 +206,7 @@ def notice_image(request, pk):
     those who may see the notice in the newsroom."""
     image = get_object_or_404(NoticeImage.objects.select_related("notice"), pk=pk)
     # Only an image the published body shows is public: uploads never used stay private.
-    public = image.notice.is_public and _body_uses_image(image.notice.body, pk)
+    public = image.notice.is_live and _body_uses_image(image.notice.body, pk)
     if not public and not Notice.objects.visible_to(request.user).filter(pk=image.notice_id).exists():
         raise Http404
     try:

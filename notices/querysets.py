@@ -6,10 +6,10 @@ from members.permissions import is_publisher, secretary_organisation_ids
 
 
 class NoticeQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """What the public may see: published, or scheduled whose time has come."""
+    def live(self, now=None):
+        """What the public may see: published, or scheduled whose time has come (as Notice.is_live)."""
         now = now or timezone.now()
-        return self.filter(status__in=["published", "scheduled"], publish_at__lte=now)
+        return self.filter(status__in=self.model.LIVE, publish_at__lte=now)
 
     def visible_to(self, user):
         """The newsroom: publishers see all notices, secretaries those of their organisations."""

@@ -12,7 +12,7 @@ class NoticeSitemap(Sitemap):
 
     def items(self):
         return (
-            Notice.objects.published()
+            Notice.objects.live()
             .only("id", "slug", "publish_at", "created_at", "updated_at")
             .order_by("-publish_at", "-id")
         )

@@ -15,7 +15,7 @@ def my_items_section(user) -> dict | None:
         return None
     items = (
         RectificationItem.objects.filter(responsible_member=member)
-        .exclude(status__in=RectificationItem.CLOSED_STATUSES)
+        .exclude(status__in=RectificationItem.CLOSED)
         .select_related("plan__meeting")
         .order_by("deadline", "id")[:20]
     )

@@ -144,7 +144,10 @@ class RectificationItem(models.Model):
         VERIFIED = "verified", _("verified")
         CANCELLED = "cancelled", _("cancelled")
 
-    CLOSED_STATUSES = (Status.VERIFIED, Status.CANCELLED)
+    #: Work still to do: the responsible member reports progress on these.
+    OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS})
+    #: Nothing more happens unless a secretary reopens it.
+    CLOSED = frozenset({Status.VERIFIED, Status.CANCELLED})
 
     plan = models.ForeignKey(RectificationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="items")
     problem = models.ForeignKey(
@@ -218,16 +221,16 @@ class RectificationItem(models.Model):
                 )
 
     @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
     def is_closed(self) -> bool:
-        return self.status in self.CLOSED_STATUSES
+        return self.status in self.CLOSED
 
     @property
     def is_overdue(self) -> bool:
-        return bool(
-            self.deadline
-            and self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
-            and self.deadline < timezone.localdate()
-        )
+        return bool(self.deadline and self.status in self.OPEN and self.deadline < timezone.localdate())
 
     @property
     def overdue_days(self) -> int:

@@ -9,7 +9,7 @@ from .models import RectificationItem
 
 S = RectificationItem.Status
 REPORTABLE_STATUSES = (S.OPEN, S.IN_PROGRESS)
-CLOSED_STATUSES = RectificationItem.CLOSED_STATUSES
+CLOSED_STATUSES = RectificationItem.CLOSED
 
 
 def is_responsible(user, item) -> bool:

@@ -62,11 +62,14 @@ class RectificationItemQuerySet(models.QuerySet):
         return self.filter(q)
 
     def open(self):
-        return self.filter(status__in=["open", "in_progress"])
+        return self.filter(status__in=self.model.OPEN)
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.open().filter(deadline__lt=today)
 
+    def closed(self):
+        return self.filter(status__in=self.model.CLOSED)
+
     def awaiting_verification(self):
-        return self.filter(status="done")
+        return self.filter(status=self.model.Status.DONE)

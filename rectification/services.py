@@ -242,7 +242,7 @@ def item_reopen(*, item: RectificationItem, by, reason: str) -> RectificationIte
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
     if not permissions.can_reopen(by, item):
         raise PermissionDenied(_("Only a secretary of the organisation reopens its items."))
-    if item.status not in RectificationItem.CLOSED_STATUSES:
+    if item.status not in RectificationItem.CLOSED:
         raise ValidationError(_("Only a closed item (verified or cancelled) can be reopened."))
     reason = _require_reason(reason, _("Say why the item is reopened."))
     item.status = S.IN_PROGRESS

@@ -16,7 +16,7 @@ def in_newsroom(user) -> bool:
 @register.filter
 def effective_status(notice) -> str:
     """The state a reader sees: a scheduled notice whose time has come is published (live)."""
-    if notice.status == notice.Status.SCHEDULED and notice.is_public:
+    if notice.status == notice.Status.SCHEDULED and notice.is_live:
         return notice.Status.PUBLISHED
     return notice.status
 

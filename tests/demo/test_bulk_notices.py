@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")
 def test_generate_notices_makes_published_searchable_notices(client):
     org = OrganisationFactory(name="Bulk party group")
     assert generate_notices(30, organisations=[org], batch_size=7) == 30
-    notices = Notice.objects.published().filter(organisation=org)
+    notices = Notice.objects.live().filter(organisation=org)
     assert notices.count() == 30
     sample = notices.first()
     assert 300 <= len(sample.body) <= 900 and sample.slug and sample.source_organ

@@ -134,7 +134,7 @@ def test_secretary_edits_own_draft_but_only_publishers_publish(org, secretary, o
         services.notice_publish(notice=notice, by=secretary)
     published = services.notice_publish(notice=notice, by=publisher)
     assert published.status == Notice.Status.PUBLISHED
-    assert Notice.objects.published().filter(pk=notice.pk).exists()
+    assert Notice.objects.live().filter(pk=notice.pk).exists()
     with pytest.raises(PermissionDenied):  # published: the secretary can no longer change it
         _edit(published, secretary, published.version)
 
@@ -168,8 +168,8 @@ def test_schedule_withdraw_and_return_to_draft(publisher):
     when = timezone.now() + datetime.timedelta(days=1)
     notice = services.notice_schedule(notice=notice, by=publisher, publish_at=when)
     assert notice.status == Notice.Status.SCHEDULED
-    assert not Notice.objects.published().filter(pk=notice.pk).exists()
-    assert Notice.objects.published(now=when + datetime.timedelta(seconds=1)).filter(pk=notice.pk).exists()
+    assert not Notice.objects.live().filter(pk=notice.pk).exists()
+    assert Notice.objects.live(now=when + datetime.timedelta(seconds=1)).filter(pk=notice.pk).exists()
     notice = services.notice_unschedule(notice=notice, by=publisher)
     assert notice.status == Notice.Status.DRAFT and notice.publish_at is None
     with pytest.raises(ValidationError, match="Only a published"):
@@ -179,7 +179,7 @@ def test_schedule_withdraw_and_return_to_draft(publisher):
         services.notice_withdraw(notice=notice, by=publisher, reason="  ")
     notice = services.notice_withdraw(notice=notice, by=publisher, reason="Wrong date")
     assert notice.status == Notice.Status.WITHDRAWN and notice.withdrawn_reason == "Wrong date"
-    assert not Notice.objects.published().filter(pk=notice.pk).exists()
+    assert not Notice.objects.live().filter(pk=notice.pk).exists()
 
 
 def test_publishing_needs_a_title_and_body(publisher):
