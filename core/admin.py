@@ -45,7 +45,8 @@ def run_service_action(modeladmin, request, queryset, service, success_message, 
     """
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext
+
+    from .views import error_text
 
     done = 0
     for obj in queryset:
@@ -53,12 +54,7 @@ def run_service_action(modeladmin, request, queryset, service, success_message, 
             service(obj, request.user, **kwargs)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            text = (
-                "; ".join(exc.messages)
-                if isinstance(exc, ValidationError)
-                else str(exc) or gettext("You may not do this")
-            )
-            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+            modeladmin.message_user(request, f"{obj}: {error_text(exc, sep='; ')}", messages.ERROR)
     if done:
         modeladmin.message_user(request, success_message % {"count": done}, messages.SUCCESS)
 
