@@ -5,7 +5,6 @@ review comments waiting for me. (My rectification items come from rectification.
 A constant number of queries, whatever the number of meetings or materials.
 """
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -46,8 +45,8 @@ def member_sections(user) -> list[dict]:
     if member is None:
         return []
     upcoming = (
-        Meeting.objects.filter(Q(attendances__member=member) | Q(presider=member))
-        .filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.PREPARING])
+        Meeting.objects.attended_by(member)
+        .filter(status__in=Meeting.UPCOMING)
         .select_related("organisation")
         .distinct()
         .order_by("held_on", "id")[:LIMIT]
@@ -69,7 +68,7 @@ def member_sections(user) -> list[dict]:
                 "meta": f"{when} · " + (_("material started") if written else _("material not started")),
             }
         )
-    returned = [m for m in materials if m.status == InspectionMaterial.Status.RETURNED]
+    returned = [m for m in materials if m.is_returned]
     return [
         {
             "title": _("My upcoming meetings"),

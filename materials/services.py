@@ -18,59 +18,14 @@ from django.utils.translation import gettext as _
 
 from core.uploads import DOCX, safe_name, validate_upload
 from meetings.models import Meeting
-from members.models import Membership
-from members.permissions import is_secretary_of, member_for
+from members.permissions import member_for
 
 from . import notifications
 from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
+from .permissions import can_review_material, can_write_for_group, is_attendee, is_author
 
 Status = InspectionMaterial.Status
-EDITABLE = (Status.DRAFT, Status.RETURNED)
-
-
-# ----------------------------------------------------------------------------- permissions
-
-
-def is_author(user, material: InspectionMaterial) -> bool:
-    member = member_for(user)
-    return member is not None and material.author_id == member.pk
-
-
-def can_edit_material(user, material: InspectionMaterial) -> bool:
-    """Only the author writes their material, and only while it is a draft or returned."""
-    return is_author(user, material) and material.status in EDITABLE
-
-
-def can_review_material(user, material: InspectionMaterial) -> bool:
-    """Secretaries of the meeting's organisation (and superusers) review materials."""
-    return is_secretary_of(user, material.meeting.organisation_id)
-
-
-def can_see_revisions(user, material: InspectionMaterial) -> bool:
-    return is_author(user, material) or (material.status != Status.DRAFT and can_review_material(user, material))
-
-
-def is_attendee(member, meeting: Meeting) -> bool:
-    if member is None:
-        return False
-    return meeting.presider_id == member.pk or meeting.attendances.filter(member=member).exists()
-
-
-def can_write_for_group(member, meeting: Meeting) -> bool:
-    """The group's material is written by its principal leader: the presider, or the organisation's secretary."""
-    if member is None:
-        return False
-    if meeting.presider_id is not None:
-        return meeting.presider_id == member.pk
-    return (
-        Membership.objects.current()
-        .filter(member=member, organisation_id=meeting.organisation_id, role=Membership.Role.SECRETARY)
-        .exists()
-    )
-
-
-def can_start_material(user, meeting: Meeting) -> bool:
-    return meeting.status != Meeting.Status.CLOSED and is_attendee(member_for(user), meeting)
+EDITABLE = InspectionMaterial.EDITABLE
 
 
 # ----------------------------------------------------------------------------- text helpers

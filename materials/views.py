@@ -25,7 +25,7 @@ from core.uploads import private_download
 from meetings.models import Attendance, Meeting
 from members.permissions import is_secretary_of, member_for
 
-from . import services
+from . import permissions, services
 from .docx_export import export_meeting_materials
 from .forms import MaterialForm, ReviewForm
 from .models import InspectionMaterial, MaterialAttachment
@@ -124,8 +124,8 @@ def meeting_materials(request, meeting_pk):
             "missing": missing,
             "reviewer": reviewer,
             "mine": mine,
-            "can_start": services.can_start_material(request.user, meeting),
-            "can_write_for_group": services.can_write_for_group(member, meeting),
+            "can_start": permissions.can_start_material(request.user, meeting),
+            "can_write_for_group": permissions.can_write_for_group(member, meeting),
             "approved_count": sum(1 for m in materials if m.status == Status.APPROVED),
         },
     )
@@ -136,7 +136,7 @@ def material_start(request, meeting_pk):
     """GET: what the member is about to start; POST: open (or create) their draft and go to the editor."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organisation"), pk=meeting_pk)
     member = member_for(request.user)
-    if not services.is_attendee(member, meeting):
+    if not permissions.is_attendee(member, meeting):
         raise Http404
     group = request.POST.get("on_behalf_of_group") == "1" or request.GET.get("group") == "1"
     if request.method == "POST":
@@ -155,7 +155,7 @@ def material_start(request, meeting_pk):
         {
             "meeting": meeting,
             "group": group,
-            "can_write_for_group": services.can_write_for_group(member, meeting),
+            "can_write_for_group": permissions.can_write_for_group(member, meeting),
             "closed": meeting.status == Meeting.Status.CLOSED,
         },
     )
@@ -172,16 +172,16 @@ def material_detail(request, pk):
         ),
         pk=pk,
     )
-    can_review = services.can_review_material(request.user, material)
-    revisions = list(material.revisions.select_related("submitted_by")) if services.can_see_revisions(
+    can_review = permissions.can_review_material(request.user, material)
+    revisions = list(material.revisions.select_related("submitted_by")) if permissions.can_see_revisions(
         request.user, material
     ) else []  # fmt: skip
     history = []
-    if revisions or services.is_author(request.user, material):
+    if revisions or permissions.is_author(request.user, material):
         history = list(material.history.select_related("history_user").order_by("-history_date")[:30])
     # A returned material is being revised: until it is resubmitted, others read what was submitted.
     shown_revision = None
-    if material.status == Status.RETURNED and revisions and not services.is_author(request.user, material):
+    if material.status == Status.RETURNED and revisions and not permissions.is_author(request.user, material):
         shown_revision = revisions[-1]
     context = {
         "material": material,
@@ -190,8 +190,8 @@ def material_detail(request, pk):
         "attachments": list(material.attachments.all()),
         "revisions": revisions,
         "history": history,
-        "is_author": services.is_author(request.user, material),
-        "can_edit": services.can_edit_material(request.user, material),
+        "is_author": permissions.is_author(request.user, material),
+        "can_edit": permissions.can_edit_material(request.user, material),
         "can_review": can_review and material.status == Status.SUBMITTED,
         "is_reviewer": can_review,
         "review_form": ReviewForm(),
@@ -203,7 +203,7 @@ def material_detail(request, pk):
 @require_POST
 def material_review(request, pk):
     material = get_object_or_404(InspectionMaterial.objects.visible_to(request.user).select_related("meeting"), pk=pk)
-    if not services.can_review_material(request.user, material):
+    if not permissions.can_review_material(request.user, material):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -240,7 +240,7 @@ def material_review(request, pk):
 def material_diff(request, pk):
     """The difference between two submitted revisions, side by side."""
     material = get_object_or_404(InspectionMaterial.objects.visible_to(request.user).select_related("meeting"), pk=pk)
-    if not services.can_see_revisions(request.user, material):
+    if not permissions.can_see_revisions(request.user, material):
         raise Http404
     revisions = list(material.revisions.select_related("submitted_by"))
     numbers = [r.number for r in revisions]
@@ -296,7 +296,7 @@ def material_edit(request, pk):
     material = get_object_or_404(
         InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
     )
-    if not services.is_author(request.user, material):
+    if not permissions.is_author(request.user, material):
         raise PermissionDenied
     if material.status not in services.EDITABLE:
         messages.info(

@@ -1,20 +1,67 @@
-"""Who may do what with a meeting: one answer per action.
+"""Who may see or do what with a meeting: each question answered once.
 
-Scope is per organisation: the secretaries (and deputy secretaries) of a meeting's
-organisation manage it; members who attend (or preside) read it. Superusers may do
-everything.
+The filters (`readable`, `manageable`, `attends`) are what MeetingQuerySet uses; the
+instance checks below are built from the same definitions, so a list and a page can
+never disagree. Nothing here imports the meetings models: the querysets import this.
 """
 
-from members.permissions import is_secretary_of, member_for
+from django.db.models import Q
+
+from members.permissions import is_secretary_of, member_for, secretary_organisation_ids
+
+__all__ = [
+    "attends",
+    "can_manage_meeting",
+    "can_read_meeting",
+    "can_see_confidential",
+    "is_attendee",
+    "is_secretary_of",
+    "manageable",
+    "readable",
+    "visible_talks",
+]
+
+
+def attends(member, prefix: str = "") -> Q:
+    """Who attends a meeting: on its attendance sheet, or its presider.
+
+    `prefix` is the lookup from the filtered model to the meeting ("meeting__" for a material)."""
+    if member is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}attendances__member": member}) | Q(**{f"{prefix}presider": member})
+
+
+def is_attendee(member, meeting) -> bool:
+    if member is None:
+        return False
+    return meeting.presider_id == member.pk or type(meeting).objects.filter(attends(member), pk=meeting.pk).exists()
+
+
+def manageable(user, prefix: str = "") -> Q:
+    """Meetings the user may plan, record and move along: those of the organisations they manage."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{prefix}organisation_id__in": secretary_organisation_ids(user)})
 
 
 def can_manage_meeting(user, meeting) -> bool:
-    """Plan, record, move along: the secretaries of the meeting's organisation."""
+    """The instance form of `manageable`: the secretaries of the meeting's organisation."""
     return is_secretary_of(user, meeting.organisation_id)
 
 
-def can_import_members(user, organisation) -> bool:
-    return is_secretary_of(user, organisation.pk)
+def readable(user) -> Q:
+    """Meetings the user may read: those they manage, and those they attend."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()  # (an empty Q would vanish in an OR below)
+    return manageable(user) | attends(member_for(user))
+
+
+def can_read_meeting(user, meeting) -> bool:
+    return can_manage_meeting(user, meeting) or is_attendee(member_for(user), meeting)
 
 
 def can_see_confidential(user, meeting) -> bool:

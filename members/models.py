@@ -106,6 +106,9 @@ class Membership(models.Model):
         DEPUTY_SECRETARY = "deputy", _("deputy secretary")
         MEMBER = "member", _("member")
 
+    #: The roles that manage the organisation.
+    SECRETARY_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY})
+
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
@@ -143,8 +146,12 @@ class Membership(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.end_date is None or self.end_date >= timezone.localdate()
+        """Held today: started, and not yet ended (as MembershipQuerySet.current())."""
+        return self.is_current_on(timezone.localdate())
+
+    def is_current_on(self, day) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or self.end_date >= day)
 
     @property
     def is_secretary(self) -> bool:
-        return self.role in (self.Role.SECRETARY, self.Role.DEPUTY_SECRETARY)
+        return self.role in self.SECRETARY_ROLES

@@ -10,12 +10,13 @@ class OrganisationQuerySet(models.QuerySet):
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Memberships held on a day (today by default): started, and not yet ended.
+
+        The one definition of a current membership; Membership.is_current says the same of one row."""
         on = on or timezone.localdate()
         return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on)
         )
 
     def secretaries(self):
-        from .models import Membership
-
-        return self.filter(role__in=[Membership.Role.SECRETARY, Membership.Role.DEPUTY_SECRETARY])
+        return self.filter(role__in=self.model.SECRETARY_ROLES)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from core.markdown import render_markdown
 
+from . import permissions
 from . import search as notice_search
 from .cache import csrf_placeholder_context, page_cache, public_page
 from .models import Notice, NoticeImage
@@ -207,7 +208,7 @@ def notice_image(request, pk):
     image = get_object_or_404(NoticeImage.objects.select_related("notice"), pk=pk)
     # Only an image the published body shows is public: uploads never used stay private.
     public = image.notice.is_live and _body_uses_image(image.notice.body, pk)
-    if not public and not Notice.objects.visible_to(request.user).filter(pk=image.notice_id).exists():
+    if not public and not permissions.can_read(request.user, image.notice):
         raise Http404
     try:
         handle = image.image.open("rb")

@@ -1,8 +1,7 @@
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from members.permissions import is_publisher, secretary_organisation_ids
+from . import permissions
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -12,13 +11,5 @@ class NoticeQuerySet(models.QuerySet):
         return self.filter(status__in=self.model.LIVE, publish_at__lte=now)
 
     def visible_to(self, user):
-        """The newsroom: publishers see all notices, secretaries those of their organisations."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or is_publisher(user):
-            return self
-        return self.filter(
-            Q(organisation_id__in=secretary_organisation_ids(user))
-            | Q(meeting__organisation_id__in=secretary_organisation_ids(user))
-            | Q(author=user)
-        )
+        """The newsroom's view (notices.permissions.in_newsroom)."""
+        return self.filter(permissions.in_newsroom(user))

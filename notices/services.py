@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
 from meetings.models import Meeting
-from members.permissions import is_publisher, is_secretary_of
 
 from . import cache, search
 from .draft import draft_for_meeting
 from .models import Notice, NoticeImage
+from .permissions import can_draft, can_edit, can_publish
 
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -50,34 +50,6 @@ class NoticeConflict(ValidationError):
             % {"version": current.version},
             code="conflict",
         )
-
-
-# -- permissions -----------------------------------------------------------------
-
-
-def _organisation_id(notice: Notice):
-    if notice.organisation_id:
-        return notice.organisation_id
-    return notice.meeting.organisation_id if notice.meeting_id else None
-
-
-def can_draft(user, meeting: Meeting) -> bool:
-    return is_secretary_of(user, meeting.organisation_id)
-
-
-def can_edit(user, notice: Notice) -> bool:
-    if is_publisher(user):
-        return True
-    org_id = _organisation_id(notice)
-    return notice.status == Notice.Status.DRAFT and org_id is not None and is_secretary_of(user, org_id)
-
-
-def can_publish(user, notice: Notice) -> bool:
-    return is_publisher(user)
-
-
-def can_see_images(user, notice: Notice) -> bool:
-    return Notice.objects.visible_to(user).filter(pk=notice.pk).exists()
 
 
 # -- helpers ---------------------------------------------------------------------

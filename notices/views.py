@@ -1,7 +1,5 @@
 """The newsroom: draft, edit, preview, schedule, publish and withdraw notices (signed in)."""
 
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,19 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.diffs import unified_lines
 from core.markdown import render_markdown
 from core.sanitise import removed_parts
+from core.views import post_action
 from meetings.models import Meeting
-from members.permissions import is_publisher, is_secretary
+from members.permissions import is_publisher
 
-from . import services
+from . import permissions, services
 from .draft import draft_for_meeting
 from .forms import NoticeForm, NoticeImageForm, ScheduleForm, WithdrawForm
 from .models import Notice
 
 
 def _newsroom_user(user):
-    if not (is_publisher(user) or is_secretary(user)):
+    if not permissions.can_use_newsroom(user):
         raise PermissionDenied
 
 
@@ -33,10 +33,6 @@ def _notice_or_404(request, pk):
     return get_object_or_404(
         Notice.objects.visible_to(request.user).select_related("organisation", "meeting", "author"), pk=pk
     )
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @login_required
@@ -88,13 +84,13 @@ def notice_list(request):
 def notice_draft(request, pk):
     meeting = get_object_or_404(Meeting.objects.managed_by(request.user).select_related("organisation"), pk=pk)
     if request.method == "POST":
-        try:
-            notice = services.notice_draft_create(meeting=meeting, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-            return redirect("newsroom:draft", pk=meeting.pk)
-        messages.success(request, _("A first draft was written from the meeting record. Check it before publishing."))
-        return redirect("newsroom:edit", pk=notice.pk)
+        return post_action(
+            request,
+            lambda: services.notice_draft_create(meeting=meeting, by=request.user),
+            _("A first draft was written from the meeting record. Check it before publishing."),
+            reverse("newsroom:draft", args=[meeting.pk]),
+            success_to=lambda notice: reverse("newsroom:edit", args=[notice.pk]),
+        )
     draft = None
     if meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED):
         draft = draft_for_meeting(meeting)
@@ -130,8 +126,8 @@ def _edit_context(request, notice, form, **extra):
         "preview": preview,
         "sanitiser_warnings": removed_parts(body or "", image_urls),
         "preview_html": render_markdown(body or ""),
-        "can_edit": services.can_edit(request.user, notice),
-        "can_publish": services.can_publish(request.user, notice),
+        "can_edit": permissions.can_edit(request.user, notice),
+        "can_publish": permissions.can_publish(request.user, notice),
         "schedule_form": ScheduleForm(),
         "withdraw_form": WithdrawForm(),
         "image_form": NoticeImageForm(),
@@ -144,7 +140,7 @@ def _edit_context(request, notice, form, **extra):
 def notice_edit(request, pk):
     notice = _notice_or_404(request, pk)
     if request.method == "POST":
-        if not services.can_edit(request.user, notice):
+        if not permissions.can_edit(request.user, notice):
             raise PermissionDenied
         form = NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk))
         if request.POST.get("action") == "preview" or not form.is_valid():
@@ -168,7 +164,7 @@ def notice_edit(request, pk):
                 "body": current.body,
                 "title_differs": current.title != data["title"],
             }
-            diff = _diff(current.body, data["body"], _("their text"), _("your text"))
+            diff = unified_lines(current.body, data["body"], _("their text"), _("your text"))
             mine = form.data.copy()
             mine["version"] = str(current.version)  # the next save knowingly replaces theirs
             form = NoticeForm(mine, instance=Notice.objects.get(pk=current.pk))
@@ -189,14 +185,11 @@ def notice_edit(request, pk):
 
 
 def _action(request, pk, run, success):
+    """A publisher's action on a notice in scope; anyone else who sees the notice is refused (403)."""
     notice = _notice_or_404(request, pk)
-    try:
-        run(notice)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, success)
-    return redirect("newsroom:edit", pk=notice.pk)
+    if not permissions.can_publish(request.user, notice):
+        raise PermissionDenied
+    return post_action(request, lambda: run(notice), success, reverse("newsroom:edit", args=[notice.pk]))
 
 
 @login_required
@@ -258,33 +251,17 @@ def notice_image_upload(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose an image to upload."))
         return redirect("newsroom:edit", pk=notice.pk)
-    try:
-        image = services.notice_image_add(
+    return post_action(
+        request,
+        lambda: services.notice_image_add(
             notice=notice, by=request.user, upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        url = reverse("public:image", args=[image.pk])
-        messages.success(
-            request,
+        ),
+        lambda image: (
             _("The image was uploaded. Put it in the body with: ![%(caption)s](%(url)s)")
-            % {"caption": image.caption, "url": url},
-        )
-    return redirect("newsroom:edit", pk=notice.pk)
-
-
-def _diff(old: str, new: str, old_label: str, new_label: str) -> list[tuple[str, str]]:
-    lines = difflib.unified_diff(
-        (old or "").splitlines(), (new or "").splitlines(), fromfile=old_label, tofile=new_label, lineterm="", n=1
+            % {"caption": image.caption, "url": reverse("public:image", args=[image.pk])}
+        ),
+        reverse("newsroom:edit", args=[notice.pk]),
     )
-    out = []
-    for line in lines:
-        if line.startswith(("+++", "---")):
-            continue
-        kind = {"+": "added", "-": "removed", "@": "hunk"}.get(line[:1], "same")
-        out.append((kind, line))
-    return out
 
 
 @login_required
@@ -318,7 +295,7 @@ def notice_history(request, pk):
                 label = _("Changes from version %(old)s to version %(new)s") % {"old": old.version, "new": new.version}
         old_text = f"# {old.title}\n\n{old.body}" if old else ""
         new_text = f"# {new.title}\n\n{new.body}"
-        revisions.append({"record": record, "label": label, "diff": _diff(old_text, new_text, "old", "new")})
+        revisions.append({"record": record, "label": label, "diff": unified_lines(old_text, new_text, "old", "new")})
     return render(
         request,
         "notices/notice_history.html",

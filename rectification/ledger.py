@@ -18,7 +18,7 @@ from meetings.models import Meeting
 from members.models import Member, Organisation
 from members.permissions import member_for
 
-from .models import Problem, RectificationItem
+from .models import Problem, RectificationItem, RectificationPlan
 
 S = RectificationItem.Status
 
@@ -183,15 +183,14 @@ def cached_overview(user, f: dict, qs, today=None) -> tuple[dict, dict]:
 
     Over 100,000 items the grouped query is the dearest part of the ledger page; the answer is the
     same for every request of the same scope and filters until something is written."""
-    from .querysets import secretary_plan_ids
-
     today = today or timezone.localdate()
     version = cache.get_or_set(VERSION_KEY, 1, None)
     if user.is_superuser:
         scope = "all"
     else:
         member = member_for(user)
-        plans = hashlib.md5(",".join(map(str, sorted(secretary_plan_ids(user)))).encode()).hexdigest()
+        plan_ids = sorted(RectificationPlan.objects.managed_ids(user))
+        plans = hashlib.md5(",".join(map(str, plan_ids)).encode()).hexdigest()
         scope = f"{plans}:{member.pk if member else 0}"
     filters = ":".join(f"{k}={f[k]}" for k in FILTER_KEYS if k != "sort")
     key = "rectification:overview:" + hashlib.md5(f"{version}|{today}|{scope}|{filters}".encode()).hexdigest()
@@ -299,14 +298,11 @@ def meeting_title(title: str, year: int, kind: str) -> str:
 
 def filter_options(user, visible, f: dict) -> dict:
     """Choices for the filter form: three bounded queries that read plans rather than every item."""
-    from .models import RectificationPlan
-    from .querysets import secretary_plan_ids
-
     if user.is_superuser:
         org_q = Q(pk__in=RectificationPlan.objects.values("organisation_id"))
         meeting_q = Q(pk__in=RectificationPlan.objects.values("meeting_id"))
     else:
-        plans = RectificationPlan.objects.filter(pk__in=secretary_plan_ids(user))
+        plans = RectificationPlan.objects.filter(pk__in=RectificationPlan.objects.managed_ids(user))
         own = RectificationItem.objects.none()
         member = member_for(user)
         if member is not None:

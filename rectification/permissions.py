@@ -1,15 +1,99 @@
-"""Who may do what with rectification data: one answer per action.
+"""Who may see or do what with rectification data: each question once.
 
-The services refuse what these functions refuse, and the item page shows only the forms these
-functions allow, so a user is never offered an action that would then be refused."""
+The filters (`readable_problems`, `readable_plans`, `readable_items`) are what the
+querysets apply; the instance checks are built from the same definitions. The services
+refuse what these functions refuse, and the item page shows only the forms `item_actions`
+allows, so a user is never offered an action that would then be refused. Nothing here
+imports the rectification models: the querysets import this module (a model is passed in
+where a filter needs one).
+"""
 
-from members.permissions import is_secretary_of, member_for
+from django.db.models import Q
 
-from .models import RectificationItem
+from meetings.permissions import can_manage_meeting
+from members.permissions import is_secretary_of, member_for, secretary_organisation_ids
 
-S = RectificationItem.Status
-REPORTABLE_STATUSES = (S.OPEN, S.IN_PROGRESS)
-CLOSED_STATUSES = RectificationItem.CLOSED
+__all__ = [
+    "can_cancel",
+    "can_edit",
+    "can_manage_item",
+    "can_manage_meeting",
+    "can_manage_plan",
+    "can_read_item",
+    "can_reopen",
+    "can_report_progress",
+    "can_verify",
+    "is_responsible",
+    "item_actions",
+    "managed_plan_ids",
+    "readable_items",
+    "readable_plans",
+    "readable_problems",
+]
+
+NOTHING = Q(pk__in=[])
+
+
+def _anonymous(user) -> bool:
+    return user is None or not user.is_authenticated
+
+
+def managed_plan_ids(user, plan_model) -> list[int]:
+    """Ids of the plans of the organisations the user manages (one query, cached on the user).
+
+    Filtering items by plan id, not through a join to the plan's organisation, lets the database
+    combine indexes (plan, responsible member, responsible leader) instead of scanning every item."""
+    cached = getattr(user, "_rectification_plan_ids", None)
+    if cached is None:
+        org_ids = secretary_organisation_ids(user)
+        cached = list(plan_model.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
+        user._rectification_plan_ids = cached
+    return cached
+
+
+def readable_items(user, item_model) -> Q:
+    """Members see the items they are responsible for or lead; secretaries their organisations' items."""
+    if _anonymous(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    plan_model = item_model._meta.get_field("plan").related_model
+    q = Q(plan_id__in=managed_plan_ids(user, plan_model))
+    member = member_for(user)
+    if member is not None:
+        q |= Q(responsible_member=member) | Q(responsible_leader=member)
+    return q
+
+
+def can_read_item(user, item) -> bool:
+    model = type(item)
+    return model.objects.filter(readable_items(user, model), pk=item.pk).exists()
+
+
+def readable_plans(user) -> Q:
+    """Secretaries see their organisations' plans; members the plans they have an item in."""
+    if _anonymous(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    q = Q(organisation_id__in=secretary_organisation_ids(user))
+    member = member_for(user)
+    if member is not None:
+        q |= Q(items__responsible_member=member)
+    return q
+
+
+def readable_problems(user) -> Q:
+    """Secretaries see their meetings' problems; members the problems about them or that they fix."""
+    if _anonymous(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    q = Q(meeting__organisation_id__in=secretary_organisation_ids(user))
+    member = member_for(user)
+    if member is not None:
+        q |= Q(about_member=member) | Q(items__responsible_member=member)
+    return q
 
 
 def is_responsible(user, item) -> bool:
@@ -17,9 +101,14 @@ def is_responsible(user, item) -> bool:
     return member is not None and item.responsible_member_id == member.pk
 
 
+def can_manage_plan(user, plan) -> bool:
+    """Secretaries of the plan's organisation add items to it."""
+    return is_secretary_of(user, plan.organisation_id)
+
+
 def can_manage_item(user, item) -> bool:
     """Secretaries of the plan's organisation (and superusers) build plans, verify, reopen, cancel."""
-    return is_secretary_of(user, item.plan.organisation_id)
+    return can_manage_plan(user, item.plan)
 
 
 def can_report_progress(user, item) -> bool:
@@ -47,21 +136,10 @@ def item_actions(user, item) -> dict[str, bool]:
     """What the user may do with the item in its present state: the forms its page shows.
 
     The same role checks as the services, and the same states they accept."""
-    closed = item.status in CLOSED_STATUSES
     return {
-        "report": can_report_progress(user, item) and item.status in REPORTABLE_STATUSES,
-        "verify": can_verify(user, item) and item.status == S.DONE,
-        "reopen": can_reopen(user, item) and closed,
-        "cancel": can_cancel(user, item) and not closed,
-        "edit": can_edit(user, item) and not closed,
+        "report": can_report_progress(user, item) and item.is_open,
+        "verify": can_verify(user, item) and item.status == item.Status.DONE,
+        "reopen": can_reopen(user, item) and item.is_closed,
+        "cancel": can_cancel(user, item) and not item.is_closed,
+        "edit": can_edit(user, item) and not item.is_closed,
     }
-
-
-def can_manage_meeting(user, meeting) -> bool:
-    """Secretaries of the meeting's organisation record its problems and build its plan."""
-    return is_secretary_of(user, meeting.organisation_id)
-
-
-def can_manage_plan(user, plan) -> bool:
-    """Secretaries of the plan's organisation add items to it."""
-    return is_secretary_of(user, plan.organisation_id)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from members.permissions import is_publisher, is_secretary
+from notices.permissions import can_use_newsroom
 
 register = template.Library()
 
@@ -10,13 +10,13 @@ register = template.Library()
 @register.filter
 def in_newsroom(user) -> bool:
     """Whether the user works in the newsroom (publishers and secretaries)."""
-    return bool(user and user.is_authenticated and (is_publisher(user) or is_secretary(user)))
+    return bool(user and user.is_authenticated and can_use_newsroom(user))
 
 
 @register.filter
 def effective_status(notice) -> str:
     """The state a reader sees: a scheduled notice whose time has come is published (live)."""
-    if notice.status == notice.Status.SCHEDULED and notice.is_live:
+    if notice.is_scheduled and notice.is_live:
         return notice.Status.PUBLISHED
     return notice.status
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from materials import services
+from materials import permissions, services
 from materials.models import InspectionMaterial
 from materials.services import MaterialConflict, MaterialText
 from meetings.models import Meeting
@@ -236,7 +236,7 @@ def test_approve_locks_and_tells_the_author(
         approved = services.material_approve(material=submitted, by=secretary)
     assert approved.status == Status.APPROVED
     assert approved.approved_at is not None
-    assert not services.can_edit_material(member_user, approved)
+    assert not permissions.can_edit_material(member_user, approved)
     assert mailoutbox[-1].to == [member_user.email]
     assert "approved" in mailoutbox[-1].subject
 
