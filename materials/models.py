@@ -77,6 +77,30 @@ class InspectionMaterial(models.Model):
     def get_absolute_url(self):
         return reverse("materials:detail", args=[self.pk])
 
+    @property
+    def is_draft(self) -> bool:
+        """Seen by its author alone."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        """Waiting for review."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """Returned to its author with review comments."""
+        return self.status == self.Status.RETURNED
+
+    @property
+    def is_approved(self) -> bool:
+        """Locked, and readable by the meeting's attendees."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
 
 class MaterialRevision(models.Model):
     """The text of a material as it stood at one submission."""

@@ -13,9 +13,7 @@ def dashboard_sections(user) -> list[dict]:
     sections = []
     managed = Meeting.objects.managed_by(user)
     if managed.exists():
-        preparing = managed.filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.PREPARING]).select_related(
-            "organisation"
-        )[:20]
+        preparing = managed.filter(status__in=Meeting.UPCOMING).select_related("organisation")[:20]
         sections.append(
             {
                 "title": _("Meetings being prepared"),
@@ -34,7 +32,7 @@ def dashboard_sections(user) -> list[dict]:
                     {"label": str(m), "url": m.get_absolute_url(), "meta": m.organisation.name} for m in to_close
                 ],
                 "empty": _("No held meeting is waiting to be closed."),
-                "more_url": reverse("meetings:list") + "?status=held",
+                "more_url": reverse("meetings:list") + f"?status={Meeting.Status.HELD}",
             }
         )
     # A member's upcoming meetings are in materials.dashboard, beside their materials.

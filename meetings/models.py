@@ -26,6 +26,11 @@ class Meeting(models.Model):
         HELD = "held", _("held")
         CLOSED = "closed", _("closed")
 
+    #: Still to come: the meeting is being planned or prepared.
+    UPCOMING = frozenset({Status.PLANNED, Status.PREPARING})
+    #: The meeting has taken place: its record may be read, its notice drafted, its rectification followed.
+    TAKEN_PLACE = frozenset({Status.HELD, Status.CLOSED})
+
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="meetings"
     )
@@ -122,6 +127,32 @@ class Meeting(models.Model):
     @property
     def aspect_list(self) -> list[str]:
         return [line.strip() for line in self.aspects.splitlines() if line.strip()]
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status == self.Status.PREPARING
+
+    @property
+    def is_held(self) -> bool:
+        """Held and not yet closed: its record may still be completed."""
+        return self.status == self.Status.HELD
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed: the record is final and read-only."""
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status in self.UPCOMING
+
+    @property
+    def has_taken_place(self) -> bool:
+        return self.status in self.TAKEN_PLACE
 
     def clean(self):
         super().clean()
@@ -242,6 +273,10 @@ class Attendance(models.Model):
     @property
     def should_attend(self) -> bool:
         return self.role in (self.Role.PRESIDER, self.Role.PARTICIPANT)
+
+    @property
+    def is_present(self) -> bool:
+        return self.status == self.Status.PRESENT
 
 
 class PreparationActivity(models.Model):

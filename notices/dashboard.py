@@ -32,7 +32,7 @@ def dashboard_sections(user) -> list[dict]:
                     for n in drafts
                 ],
                 "empty": _("No draft is waiting."),
-                "more_url": f"{list_url}?status=draft",
+                "more_url": f"{list_url}?status={Notice.Status.DRAFT}",
             }
         )
         scheduled = Notice.objects.filter(status=Notice.Status.SCHEDULED, publish_at__gt=timezone.now()).order_by(
@@ -50,13 +50,13 @@ def dashboard_sections(user) -> list[dict]:
                     for n in scheduled
                 ],
                 "empty": _("Nothing is scheduled."),
-                "more_url": f"{list_url}?status=scheduled",
+                "more_url": f"{list_url}?status={Notice.Status.SCHEDULED}",
             }
         )
     managed = Meeting.objects.managed_by(user)
     if not user.is_superuser and managed.exists():
         waiting = (
-            managed.filter(status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED])
+            managed.filter(status__in=Meeting.TAKEN_PLACE)
             .annotate(n=Count("notices", filter=~Q(notices__status=Notice.Status.WITHDRAWN)))
             .filter(n=0)
             .order_by("-held_on")[:20]

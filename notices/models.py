@@ -94,6 +94,28 @@ class Notice(models.Model):
         """On the public site: published, or scheduled and its time has come (as NoticeQuerySet.live())."""
         return self.status in self.LIVE and self.publish_at is not None and self.publish_at <= timezone.now()
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Scheduled: public once publish_at has come (then is_live too)."""
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def is_withdrawable(self) -> bool:
+        """Published or scheduled (the LIVE statuses), whether or not its time has come."""
+        return self.status in self.LIVE
+
 
 def notice_image_upload_to(instance, filename):
     return f"notices/{instance.notice_id}/{filename}"

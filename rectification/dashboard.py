@@ -26,11 +26,7 @@ def my_items_section(user) -> dict | None:
             meta.append(_("due %(date)s") % {"date": item.deadline.isoformat()})
         if item.is_overdue:
             meta.append(_("overdue by %(days)s days") % {"days": item.overdue_days})
-        url = (
-            reverse("rectification:item_progress", args=[item.pk])
-            if item.status in (RectificationItem.Status.OPEN, RectificationItem.Status.IN_PROGRESS)
-            else item.get_absolute_url()
-        )
+        url = reverse("rectification:item_progress", args=[item.pk]) if item.is_open else item.get_absolute_url()
         rows.append({"label": str(item), "url": url, "meta": " · ".join(meta)})
     return {
         "title": _("My rectification items"),
@@ -55,7 +51,7 @@ def dashboard_sections(user) -> list[dict]:
                     {"label": str(i), "url": i.get_absolute_url(), "meta": str(i.responsible_member)} for i in awaiting
                 ],
                 "empty": _("No item is awaiting verification."),
-                "more_url": reverse("rectification:ledger") + "?status=done",
+                "more_url": reverse("rectification:ledger") + f"?status={RectificationItem.Status.DONE}",
             }
         )
         overdue = visible.overdue().order_by("deadline")[:20]

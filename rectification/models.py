@@ -238,6 +238,19 @@ class RectificationItem(models.Model):
             return 0
         return (timezone.localdate() - self.deadline).days
 
+    @property
+    def is_awaiting_verification(self) -> bool:
+        """Done, waiting for a secretary to verify it (as RectificationItemQuerySet.awaiting_verification())."""
+        return self.status == self.Status.DONE
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
 
 def evidence_upload_to(instance, filename):
     return f"evidence/{instance.report.item_id}/{instance.report_id}/{filename}"

@@ -119,8 +119,9 @@ def rectification_links(context, meeting):
 
 
 @register.inclusion_tag("rectification/includes/progress_bar.html")
-def progress_bar(percent, status=""):
-    return {"percent": percent or 0, "status": status}
+def progress_bar(item):
+    """An item's progress, coloured by its state (the item's own is_verified, is_cancelled, ...)."""
+    return {"percent": item.progress_percent or 0, "item": item}
 
 
 @register.filter
