@@ -20,6 +20,8 @@ __all__ = [
     "can_manage_meeting",
     "can_manage_plan",
     "can_read_item",
+    "can_read_plan",
+    "can_read_problem",
     "can_reopen",
     "can_report_progress",
     "can_verify",
@@ -143,3 +145,11 @@ def item_actions(user, item) -> dict[str, bool]:
         "cancel": can_cancel(user, item) and not item.is_closed,
         "edit": can_edit(user, item) and not item.is_closed,
     }
+
+
+def can_read_plan(user, plan) -> bool:
+    return type(plan).objects.filter(readable_plans(user), pk=plan.pk).exists()
+
+
+def can_read_problem(user, problem) -> bool:
+    return type(problem).objects.filter(readable_problems(user), pk=problem.pk).exists()
