@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -90,7 +89,7 @@ def _locked(notice: Notice) -> Notice:
 def notice_draft_create(*, meeting: Meeting, by) -> Notice:
     """A first draft written from the meeting's record (see notice_draft.py)."""
     if not can_draft(by, meeting):
-        raise Http404
+        raise PermissionDenied
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
         raise ValidationError(_("A notice can be drafted only once the meeting has been held."))
     draft = draft_for_meeting(meeting)

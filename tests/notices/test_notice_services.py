@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from django.utils import timezone, translation
 
 from meetings.models import AgendaItem, HeartToHeartTalk, Meeting, PreparationActivity, SolicitedOpinion
@@ -105,7 +104,7 @@ def test_only_the_meetings_secretary_drafts_and_only_for_held_meetings(
     held_meeting, other_secretary, publisher, secretary
 ):
     for user in (other_secretary, publisher):
-        with pytest.raises(Http404):
+        with pytest.raises(PermissionDenied):
             services.notice_draft_create(meeting=held_meeting, by=user)
     planned = MeetingFactory(organisation=held_meeting.organisation, status=Meeting.Status.PLANNED)
     with pytest.raises(ValidationError, match="once the meeting has been held"):
