@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.views import error_text, post_action
 from members.models import Member, Membership, Organisation
 from members.permissions import secretary_organisation_ids
 
@@ -75,27 +76,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def _post_only(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
-
-
-def _perform(request, call, success, to):
-    """A POST-only action on an object already fetched in scope: run the service call, turn its
-    refusal (or the success text) into a message, and go back to `to`."""
-    if (response := _post_only(request)) is not None:
-        return response
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        if success:
-            messages.success(request, success)
-    return redirect(to)
 
 
 # --- list and record -------------------------------------------------------------------
@@ -308,16 +288,10 @@ def meeting_transition(request, pk, action):
     meeting = _managed_meeting(request, pk)
     if action not in TRANSITIONS:
         raise Http404
-    if (response := _post_only(request)) is not None:
-        return response
     service, done = TRANSITIONS[action]
-    try:
-        service(meeting=meeting, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _("Not yet: %(what)s") % {"what": " ".join(exc.messages)})
-    else:
-        messages.success(request, str(done))
-    return redirect(meeting)
+    return post_action(
+        request, lambda: service(meeting=meeting, by=request.user), done, meeting, refused=_("Not yet: %(what)s")
+    )
 
 
 # --- agenda ----------------------------------------------------------------------------
@@ -366,7 +340,7 @@ def agenda_item_edit(request, pk, item_pk):
 def agenda_item_move(request, pk, item_pk):
     item = _agenda_item(request, pk, item_pk)
     direction = request.POST.get("direction", "")
-    return _perform(
+    return post_action(
         request,
         lambda: services.agenda_item_move(item=item, by=request.user, direction=direction),
         None,
@@ -377,7 +351,7 @@ def agenda_item_move(request, pk, item_pk):
 @login_required
 def agenda_item_delete(request, pk, item_pk):
     item = _agenda_item(request, pk, item_pk)
-    return _perform(
+    return post_action(
         request,
         lambda: services.agenda_item_delete(item=item, by=request.user),
         _("Agenda item removed."),
@@ -388,7 +362,7 @@ def agenda_item_delete(request, pk, item_pk):
 @login_required
 def agenda_standard(request, pk):
     meeting = _managed_meeting(request, pk, "presider")
-    return _perform(
+    return post_action(
         request,
         lambda: services.agenda_apply_standard(meeting=meeting, by=request.user),
         _("The standard agenda was added."),
@@ -470,7 +444,7 @@ def meeting_attendance(request, pk):
                 try:
                     services.attendance_sheet_save(meeting=meeting, by=request.user, rows=rows, guests=guest_rows)
                 except ValidationError as exc:
-                    error = " ".join(exc.messages)
+                    error = error_text(exc)
                 else:
                     messages.success(request, _("Attendance sheet saved."))
                     return redirect(meeting)
@@ -532,7 +506,7 @@ def preparation_delete(request, pk, kind, record_pk):
         raise Http404
     record = get_object_or_404(PREPARATION_MODELS[kind].objects.filter(meeting=meeting), pk=record_pk)
     record.meeting = meeting
-    return _perform(
+    return post_action(
         request,
         lambda: services.preparation_record_delete(record=record, by=request.user),
         _("Removed."),
@@ -564,7 +538,7 @@ def criticism_delete(request, pk, record_pk):
     meeting = _managed_meeting(request, pk)
     record = get_object_or_404(meeting.criticisms, pk=record_pk)
     record.meeting = meeting
-    return _perform(
+    return post_action(
         request,
         lambda: services.criticism_delete(record=record, by=request.user),
         _("Criticism record removed."),
@@ -624,7 +598,7 @@ def speech_delete(request, pk, speech_pk):
     meeting = _managed_meeting(request, pk)
     speech = get_object_or_404(meeting.speeches, pk=speech_pk)
     speech.meeting = meeting
-    return _perform(
+    return post_action(
         request,
         lambda: services.speech_delete(speech=speech, by=request.user),
         _("Speech removed."),

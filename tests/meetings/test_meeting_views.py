@@ -133,6 +133,19 @@ def test_marking_held_without_sheet_says_what_is_missing(client, org, secretary)
     assert meeting.status == "preparing"
 
 
+def test_a_refused_transition_says_not_yet_and_a_get_changes_nothing(client, org, secretary):
+    meeting = MeetingFactory(organisation=org, status="preparing", held_on=TODAY, presider=None)
+    client.force_login(secretary)
+    url = reverse("meetings:transition", args=[meeting.pk, "held"])
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    [message] = [str(m) for m in response.wsgi_request._messages]
+    assert message.startswith("Not yet: ") and "Name the presider of the meeting." in message
+    meeting.refresh_from_db()
+    assert meeting.status == "preparing"
+
+
 def test_the_whole_cycle_through_the_pages(client, org, secretary):
     members = [*add_members(org, 3), secretary.member]
     meeting = MeetingFactory(organisation=org, presider=members[0], held_on=TODAY)
