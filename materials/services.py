@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import mammoth
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from members.permissions import member_for
 
 from . import notifications
 from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
-from .permissions import can_review_material, can_write_for_group, is_attendee, is_author
+from .permissions import can_read, can_review_material, can_write_for_group, is_attendee, is_author
 
 Status = InspectionMaterial.Status
 EDITABLE = InspectionMaterial.EDITABLE
@@ -130,7 +129,7 @@ def material_start(*, meeting: Meeting, by, on_behalf_of_group: bool = False) ->
     """The member's material for a meeting: their existing one, or a new draft."""
     member = member_for(by)
     if member is None or not is_attendee(member, meeting):
-        raise Http404
+        raise PermissionDenied
     if on_behalf_of_group and not can_write_for_group(member, meeting):
         raise PermissionDenied(_("Only the principal leader writes the material on behalf of the group."))
     existing = InspectionMaterial.objects.filter(
@@ -266,9 +265,7 @@ def _check_complete(content: MaterialText) -> None:
 
 
 def _review_target(material, by) -> InspectionMaterial:
-    if not InspectionMaterial.objects.visible_to(by).filter(pk=material.pk).exists():
-        raise Http404
-    if not can_review_material(by, material):
+    if not (can_read(by, material) and can_review_material(by, material)):
         raise PermissionDenied
     current = _lock(material)
     if current.status != Status.SUBMITTED:

@@ -4,24 +4,22 @@ Thin views: fetch through visible_to (another organisation's material is a 404),
 on POST, re-render with the message and the typed text kept on ValidationError.
 """
 
-import difflib
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.diffs import diff_table
 from core.markdown import render_markdown
 from core.uploads import private_download
+from core.views import post_action
 from meetings.models import Attendance, Meeting
 from members.permissions import is_secretary_of, member_for
 
@@ -46,47 +44,6 @@ def _rendered_sections(obj) -> dict:
         "causes": render_markdown(obj.causes),
         "measures": render_markdown(obj.measures),
     }
-
-
-_HEADING = re.compile(r"^#{1,6}\s+")
-
-
-def _diff_cell(line: str | None, number: int | None, css: str) -> str:
-    """One side of a diff row: line number and text. Markdown headings show as bold text, not as '## '."""
-    if line is None:
-        return '<td class="diff_header"></td><td class="diff_empty"></td>'
-    text = escape(line)
-    if _HEADING.match(line):
-        text = f"<strong>{escape(_HEADING.sub('', line))}</strong>"
-    css_attr = f' class="{css}"' if css else ""
-    return f'<td class="diff_header">{number}</td><td{css_attr}>{text}</td>'
-
-
-def diff_table(a_text: str, b_text: str, a_label: str, b_label: str) -> str:
-    """A side-by-side HTML diff of two texts, line by line: labelled sides, line numbers, changed lines
-    marked (diff_add, diff_chg, diff_sub). Everything from the texts and labels is escaped here."""
-    a_lines, b_lines = a_text.splitlines(), b_text.splitlines()
-    rows = []
-    matcher = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(max(i2 - i1, j2 - j1)):
-            left = a_lines[i1 + k] if i1 + k < i2 else None
-            right = b_lines[j1 + k] if j1 + k < j2 else None
-            if tag == "equal":
-                css_left = css_right = ""
-            elif tag == "replace":
-                css_left = "diff_chg" if right is not None else "diff_sub"
-                css_right = "diff_chg" if left is not None else "diff_add"
-            else:
-                css_left, css_right = "diff_sub", "diff_add"
-            rows.append(
-                "<tr>" + _diff_cell(left, i1 + k + 1, css_left) + _diff_cell(right, j1 + k + 1, css_right) + "</tr>"
-            )
-    head = (
-        f'<thead><tr><th scope="col" colspan="2" class="diff_side">{escape(a_label)}</th>'
-        f'<th scope="col" colspan="2" class="diff_side">{escape(b_label)}</th></tr></thead>'
-    )
-    return mark_safe(f'<table class="diff table table-sm">{head}<tbody>{"".join(rows)}</tbody></table>')  # noqa: S308
 
 
 # ----------------------------------------------------------------------------- lists
@@ -140,12 +97,13 @@ def material_start(request, meeting_pk):
         raise Http404
     group = request.POST.get("on_behalf_of_group") == "1" or request.GET.get("group") == "1"
     if request.method == "POST":
-        try:
-            material = services.material_start(meeting=meeting, by=request.user, on_behalf_of_group=group)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("materials:meeting_list", meeting_pk=meeting.pk)
-        return redirect("materials:edit", pk=material.pk)
+        return post_action(
+            request,
+            lambda: services.material_start(meeting=meeting, by=request.user, on_behalf_of_group=group),
+            None,
+            reverse("materials:meeting_list", args=[meeting.pk]),
+            success_to=lambda material: reverse("materials:edit", args=[material.pk]),
+        )
     existing = InspectionMaterial.objects.filter(meeting=meeting, author=member, on_behalf_of_group=group).first()
     if existing is not None:
         return redirect(existing.get_absolute_url())

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from materials import permissions, services
 from materials.models import InspectionMaterial
@@ -64,7 +63,7 @@ def test_start_twice_returns_the_same_material(draft, attended, member_user):
 
 def test_start_refused_to_someone_who_does_not_attend(attended, other_member, publisher):
     for user in (other_member, publisher):
-        with pytest.raises(Http404):
+        with pytest.raises(PermissionDenied):
             services.material_start(meeting=attended, by=user)
 
 
@@ -245,7 +244,7 @@ def test_who_may_not_review(submitted, member_user, other_member_user, other_sec
     with pytest.raises(PermissionDenied):  # the author sees it but does not review it
         services.material_return(material=submitted, by=member_user, comments="x")
     for user in (other_member_user, other_secretary, publisher):  # they cannot see it at all
-        with pytest.raises(Http404):
+        with pytest.raises(PermissionDenied):
             services.material_approve(material=submitted, by=user)
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
@@ -268,7 +267,7 @@ def test_wrong_reviews(draft, submitted, secretary):
 
 def test_a_draft_is_not_even_visible_to_the_secretary(attended, other_member_user, secretary):
     draft = services.material_start(meeting=attended, by=other_member_user)
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):
         services.material_return(material=draft, by=secretary, comments="x")
 
 
@@ -369,5 +368,5 @@ def test_stored_sections_of_a_removed_aspect_are_kept(draft, member_user, attend
 
 def test_material_of_another_meeting_is_independent(member_user, org):
     other = MeetingFactory(organisation=org, year=2023)
-    with pytest.raises(Http404):  # not an attendee of that one
+    with pytest.raises(PermissionDenied):  # not an attendee of that one
         services.material_start(meeting=other, by=member_user)

@@ -213,6 +213,14 @@ def test_start_page_then_editor(author, attended):
     assert response["Location"] == reverse("materials:edit", args=[material.pk])
 
 
+def test_starting_the_groups_material_is_refused_to_a_member_with_a_message(author, attended):
+    """Only the principal leader writes for the group: the member goes back to the list, told why."""
+    response = author.post(reverse("materials:start", args=[attended.pk]), {"on_behalf_of_group": "1"}, follow=True)
+    assert response.redirect_chain == [(reverse("materials:meeting_list", args=[attended.pk]), 302)]
+    assert "Only the principal leader writes the material on behalf of the group." in response.content.decode()
+    assert not InspectionMaterial.objects.exists()
+
+
 def test_meeting_materials_list_for_the_secretary(client, attended, member_user, other_member_user, secretary):
     draft = services.material_start(meeting=attended, by=member_user)
     submit(draft, member_user)
