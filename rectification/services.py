@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,7 +74,7 @@ def problem_create(
     talk=None,
 ) -> Problem:
     if not permissions.can_manage_meeting(by, meeting):
-        raise Http404
+        raise PermissionDenied
     for linked in (material, criticism, opinion, talk):
         if linked is not None and linked.meeting_id != meeting.pk:
             raise ValidationError(_("The problem's source belongs to another meeting."))
@@ -100,7 +99,7 @@ def problem_create(
 @transaction.atomic
 def plan_get_or_create(*, meeting: Meeting, by) -> RectificationPlan:
     if not permissions.can_manage_meeting(by, meeting):
-        raise Http404
+        raise PermissionDenied
     plan, _created = RectificationPlan.objects.get_or_create(
         meeting=meeting,
         organisation_id=meeting.organisation_id,
@@ -122,7 +121,7 @@ def item_create(
     problem: Problem | None = None,
 ) -> RectificationItem:
     if not permissions.can_manage_plan(by, plan):
-        raise Http404
+        raise PermissionDenied
     if problem is not None and problem.meeting_id != plan.meeting_id:
         raise ValidationError(_("The problem was found at another meeting."))
     last = plan.items.order_by("-number").values_list("number", flat=True).first() or 0

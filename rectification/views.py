@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.uploads import private_download
+from core.views import error_text, messages_from
 from materials.models import InspectionMaterial
 from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 
@@ -24,10 +25,6 @@ from .templatetags.rectification_tags import meeting_links
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 5000
-
-
-def _messages_of(error: ValidationError) -> list[str]:
-    return list(error.messages)
 
 
 def _not_allowed(request, message, *, back_url="", back_label=""):
@@ -195,9 +192,11 @@ def _item_action(request, pk, *, form_class, form_key, prefix=None, call, succes
         try:
             call(item, form.cleaned_data)
         except PermissionDenied as error:
-            return _not_allowed_on_item(request, item, str(error) or _("You may not do this with this item."))
+            return _not_allowed_on_item(
+                request, item, error_text(error, default=_("You may not do this with this item."))
+            )
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in messages_from(error):
                 form.add_error(None, message)
         else:
             messages.success(request, success)
@@ -291,7 +290,7 @@ def item_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
             )
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in messages_from(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The item is changed."))
@@ -425,7 +424,7 @@ def problem_create(request):
                 **({key: source_obj} if source_obj is not None else {}),
             )
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in messages_from(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Problem recorded. Now set its rectification measure."))
@@ -476,7 +475,7 @@ def item_create(request):
                 target = plan or services.plan_get_or_create(meeting=meeting, by=request.user)
                 item = services.item_create(plan=target, by=request.user, problem=problem, **d)
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in messages_from(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Rectification item %(number)s added.") % {"number": item.number})

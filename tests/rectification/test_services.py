@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from rectification import services
 from rectification.models import ProgressReport, RectificationItem, Verification
@@ -168,7 +167,7 @@ def test_a_deadline_is_required_unless_long_term(plan, secretary, member_user):
 
 
 def test_other_organisations_secretary_cannot_add_items(plan, other_secretary, member_user):
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):
         services.item_create(
             plan=plan,
             by=other_secretary,
@@ -176,6 +175,11 @@ def test_other_organisations_secretary_cannot_add_items(plan, other_secretary, m
             type=RectificationItem.Type.LONG_TERM,
             responsible_member=member_user.member,
         )
+    with pytest.raises(PermissionDenied):
+        services.plan_get_or_create(meeting=plan.meeting, by=other_secretary)
+    with pytest.raises(PermissionDenied):
+        services.problem_create(meeting=plan.meeting, by=other_secretary, description="Meddling")
+    assert not plan.items.exists()
 
 
 def test_problem_keeps_its_source_and_must_come_from_the_same_meeting(meeting, secretary, org):
