@@ -1,8 +1,14 @@
+"""The back office of rectification: states are read-only; verifying, cancelling and reopening
+are actions that call the same services as the pages. Progress reports, verifications and
+report-back snapshots are records of what happened: they are read, not written, here."""
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin import OrganisationScopedAdminMixin
+from members.admin import OrganisationScopedAdminMixin, service_action
 
+from . import services
 from .models import (
     Evidence,
     Problem,
@@ -29,6 +35,7 @@ class RectificationItemInline(admin.TabularInline):
     model = RectificationItem
     extra = 0
     fields = ["number", "measure", "type", "responsible_member", "deadline", "status", "progress_percent"]
+    readonly_fields = ["status", "progress_percent"]
     autocomplete_fields = ["responsible_member"]
     show_change_link = True
 
@@ -41,21 +48,31 @@ class RectificationPlanAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "meeting__title"]
     autocomplete_fields = ["meeting", "organisation"]
     list_select_related = ["meeting", "organisation"]
+    readonly_fields = ["status"]
     inlines = [RectificationItemInline]
 
 
-class ProgressReportInline(admin.TabularInline):
+class RecordInline(admin.TabularInline):
+    """A record of what was done to the item, written by its service: shown, never added or changed here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProgressReportInline(RecordInline):
     model = ProgressReport
-    extra = 0
     fields = ["date", "text", "percent", "author"]
-    readonly_fields = ["author"]
 
 
-class VerificationInline(admin.TabularInline):
+class VerificationInline(RecordInline):
     model = Verification
-    extra = 0
     fields = ["confirmed", "comment", "verified_by", "verified_at"]
-    readonly_fields = ["verified_by", "verified_at"]
 
 
 @admin.register(RectificationItem)
@@ -66,9 +83,40 @@ class RectificationItemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["measure", "responsible_member__name", "plan__title"]
     autocomplete_fields = ["plan", "problem", "responsible_member", "responsible_leader"]
     date_hierarchy = "deadline"
-    readonly_fields = ["version", "reopened_count", "verified_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "progress_percent",
+        "status_reason",
+        "completion_note",
+        "completed_on",
+        "verified_at",
+        "reopened_count",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     list_select_related = ["plan", "responsible_member"]
     inlines = [ProgressReportInline, VerificationInline]
+    actions = [
+        service_action(
+            "verify",
+            lambda item, by: services.item_verify(item=item, by=by, confirmed=True),
+            _("Verify the selected items reported done"),
+            _("%(count)d items verified."),
+        ),
+        service_action(
+            "reopen",
+            lambda item, by: services.item_reopen(item=item, by=by, reason=str(_("Reopened in the back office."))),
+            _("Reopen the selected items"),
+            _("%(count)d items reopened."),
+        ),
+        service_action(
+            "cancel",
+            lambda item, by: services.item_cancel(item=item, by=by, reason=str(_("Cancelled in the back office."))),
+            _("Cancel the selected items"),
+            _("%(count)d items cancelled."),
+        ),
+    ]
 
 
 class EvidenceInline(admin.TabularInline):
@@ -80,13 +128,18 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """Reported on the item's page by the responsible member; here only the wording can be mended."""
+
     organisation_path = "item__plan__organisation"
     list_display = ["__str__", "date", "percent", "author"]
     search_fields = ["text", "item__measure"]
-    autocomplete_fields = ["item"]
     date_hierarchy = "date"
+    readonly_fields = ["item", "date", "percent", "author", "created_at"]
     list_select_related = ["item", "author"]
     inlines = [EvidenceInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Evidence)
@@ -100,22 +153,34 @@ class EvidenceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Verification)
 class VerificationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """Recorded by the verify service (on the item's page, or the items' "verify" action): read only."""
+
     organisation_path = "item__plan__organisation"
     list_display = ["item", "confirmed", "verified_by", "verified_at"]
     list_filter = ["confirmed"]
     search_fields = ["item__measure", "comment"]
-    autocomplete_fields = ["item"]
     list_select_related = ["item", "verified_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReportBack)
 class ReportBackAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """Snapshots taken when the next meeting is held: the status and progress stand as they were."""
+
     organisation_path = "meeting__organisation"
     list_display = ["item", "meeting", "status", "progress_percent", "taken_at"]
     list_filter = ["status"]
     search_fields = ["item__measure", "meeting__title"]
-    autocomplete_fields = ["meeting", "item"]
+    readonly_fields = ["meeting", "item", "status", "progress_percent", "taken_at"]
     list_select_related = ["item", "meeting"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ReminderLog)

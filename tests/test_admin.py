@@ -1,5 +1,7 @@
 """Every admin changelist and change page renders for the superuser; anonymous users go to login."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -17,12 +19,16 @@ def demo(settings, monkeypatch):
     call_command("load_demo", stdout=open("/dev/null", "w"))
 
 
-def test_every_changelist_add_and_change_page_renders_for_superuser(client, superuser, demo):
+def test_every_changelist_add_and_change_page_renders_for_superuser(client, superuser, demo, rf):
     client.force_login(superuser)
+    request = rf.get("/")
+    request.user = superuser
     failures = []
-    for model_class in admin.site._registry:
+    for model_class, model_admin in admin.site._registry.items():
         app, model = model_class._meta.app_label, model_class._meta.model_name
-        urls = [reverse(f"admin:{app}_{model}_changelist"), reverse(f"admin:{app}_{model}_add")]
+        urls = [reverse(f"admin:{app}_{model}_changelist")]
+        if model_admin.has_add_permission(request):  # records written only by services have no add page
+            urls.append(reverse(f"admin:{app}_{model}_add"))
         obj = model_class._default_manager.order_by("pk").first()
         if obj is not None:
             urls.append(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
@@ -146,3 +152,159 @@ def test_staff_secretary_cannot_link_login_accounts(client, secretary):
     page = client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
     assert 'name="user"' not in page
     assert "Secretary" in page
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would post from an admin change page's form (inputs, selects, textareas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self._add(name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data.removeprefix("\n") if not self.data[self._textarea][-1] else data
+
+
+def _change_form(client, url) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    return parser.data
+
+
+def _status_cases():
+    """(model, factory of one object, the changes a crafted POST tries) for every status-like field."""
+    from materials.models import InspectionMaterial
+    from meetings.models import Meeting
+    from notices.models import Notice
+    from rectification.models import ProgressReport, RectificationItem, RectificationPlan, ReportBack
+    from tests.factories import ItemFactory, MaterialFactory, MeetingFactory, NoticeFactory, PlanFactory
+
+    def report():
+        item = ItemFactory()
+        return ProgressReport.objects.create(item=item, text="Half way", percent=50, author=None)
+
+    def report_back():
+        item = ItemFactory()
+        return ReportBack.objects.create(meeting=item.plan.meeting, item=item, status="open", progress_percent=0)
+
+    return [
+        (Meeting, lambda: MeetingFactory(status=Meeting.Status.PLANNED), {"status": "closed"}),
+        (InspectionMaterial, lambda: MaterialFactory(status="submitted"), {"status": "approved"}),
+        (Notice, lambda: NoticeFactory(status=Notice.Status.DRAFT), {"status": "published"}),
+        (RectificationPlan, lambda: PlanFactory(), {"status": "completed"}),
+        (
+            RectificationItem,
+            lambda: ItemFactory(),
+            {"status": "verified", "progress_percent": "100", "status_reason": "x", "completed_on": "2023-05-01"},
+        ),
+        (ProgressReport, report, {"percent": "100"}),
+        (ReportBack, report_back, {"status": "verified", "progress_percent": "100"}),
+    ]
+
+
+@pytest.mark.parametrize("case", range(7))
+def test_a_changed_status_posted_through_the_change_form_does_not_change_it(client, superuser, case):
+    """Status and progress are read-only in the back office: a crafted POST saves the rest, not them."""
+    model, make, changes = _status_cases()[case]
+    obj = make()
+    before = {name: getattr(obj, name) for name in changes}
+    client.force_login(superuser)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+    data = _change_form(client, url)
+    assert not set(changes) & set(data), "a status-like field is on the form"
+    response = client.post(url, {**data, **changes, "_save": "Save"})
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    obj.refresh_from_db()
+    assert {name: getattr(obj, name) for name in changes} == before
+
+
+def test_an_item_status_posted_through_the_plans_inline_does_not_change_it(client, superuser):
+    from rectification.models import RectificationItem
+    from tests.factories import ItemFactory
+
+    item = ItemFactory()
+    client.force_login(superuser)
+    url = reverse("admin:rectification_rectificationplan_change", args=[item.plan.pk])
+    data = _change_form(client, url)
+    prefix = next(key.removesuffix("-TOTAL_FORMS") for key in data if key.endswith("-TOTAL_FORMS"))
+    response = client.post(
+        url,
+        {**data, f"{prefix}-0-status": "verified", f"{prefix}-0-progress_percent": "100", "_save": "Save"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.progress_percent) == (RectificationItem.Status.OPEN, 0)
+
+
+def test_verifications_and_progress_reports_are_records_not_forms(client, superuser):
+    """What the services record is read in the back office: no add page, verifications not changeable."""
+    from rectification.models import Verification
+    from tests.factories import ItemFactory
+
+    item = ItemFactory(status="done")
+    verification = Verification.objects.create(item=item, confirmed=False, comment="Not yet", verified_by=superuser)
+    client.force_login(superuser)
+    url = reverse("admin:rectification_verification_change", args=[verification.pk])
+    assert 'name="confirmed"' not in client.get(url).content.decode()
+    assert client.post(url, {"item": item.pk, "confirmed": "on", "comment": ""}).status_code == 403
+    verification.refresh_from_db()
+    assert verification.confirmed is False
+    for model in ("verification", "progressreport", "reportback"):
+        assert client.get(reverse(f"admin:rectification_{model}_add")).status_code == 403
+    page = client.get(reverse("admin:rectification_rectificationitem_change", args=[item.pk])).content.decode()
+    assert "verifications-0-confirmed" not in page and "progress_reports-0-percent" not in page
+
+
+def test_item_actions_verify_reopen_and_cancel_go_through_the_services(client, superuser):
+    from rectification.models import RectificationItem
+    from tests.factories import ItemFactory
+
+    S = RectificationItem.Status
+    done, open_item = ItemFactory(status=S.DONE, progress_percent=100), ItemFactory(status=S.OPEN)
+    client.force_login(superuser)
+    changelist = reverse("admin:rectification_rectificationitem_changelist")
+
+    response = client.post(changelist, {"action": "verify", "_selected_action": [done.pk, open_item.pk]}, follow=True)
+    body = response.content.decode()
+    done.refresh_from_db(), open_item.refresh_from_db()
+    assert done.status == S.VERIFIED and done.verifications.get().confirmed
+    assert open_item.status == S.OPEN  # refused by the service, with its reason
+    assert "Only an item reported done can be verified" in body and "1 items verified." in body
+
+    client.post(changelist, {"action": "reopen", "_selected_action": [done.pk]})
+    done.refresh_from_db()
+    assert done.status == S.IN_PROGRESS and done.reopened_count == 1
+    assert done.status_reason == "Reopened in the back office."
+
+    client.post(changelist, {"action": "cancel", "_selected_action": [open_item.pk]})
+    open_item.refresh_from_db()
+    assert open_item.status == S.CANCELLED and open_item.status_reason == "Cancelled in the back office."
+    assert open_item.history.first().history_user == superuser
