@@ -15,8 +15,8 @@ class RectificationConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from .ledger import bump_version
         from .models import RectificationItem, RectificationPlan
+        from .selectors import bump_version
 
         # Cache invalidation only (no business logic): cached ledger overviews go stale on any change.
         for model in (RectificationItem, RectificationPlan):

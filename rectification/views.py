@@ -17,8 +17,7 @@ from core.views import error_text, messages_from
 from materials.models import InspectionMaterial
 from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 
-from . import ledger as L
-from . import permissions, services
+from . import exports, permissions, selectors, services
 from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm, organisation_members
 from .models import Evidence, Problem, RectificationItem, RectificationPlan
 from .templatetags.rectification_tags import meeting_links
@@ -45,9 +44,9 @@ def _not_allowed_on_item(request, item, message):
 
 
 def _ledger_queryset(request):
-    f = L.parse_filters(request.GET)
+    f = selectors.parse_filters(request.GET)
     visible = RectificationItem.objects.visible_to(request.user)
-    filtered = L.apply_filters(visible, f)
+    filtered = selectors.apply_filters(visible, f)
     return f, visible, filtered
 
 
@@ -62,12 +61,12 @@ def _query_string(request, drop=("page",)):
 def ledger(request):
     f, visible, filtered = _ledger_queryset(request)
     # Page through ids only (cheap even deep in 100,000 rows), then read the page's rows with their relations.
-    ids = L.apply_sort(filtered, f["sort"]).values_list("pk", flat=True)
+    ids = selectors.apply_sort(filtered, f["sort"]).values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     page_ids = list(page.object_list)
-    by_id = L.ledger_rows(RectificationItem.objects.filter(pk__in=page_ids)).in_bulk(page_ids)
+    by_id = selectors.ledger_rows(RectificationItem.objects.filter(pk__in=page_ids)).in_bulk(page_ids)
     page.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
-    summary, chart = L.cached_overview(request.user, f, filtered)
+    summary, chart = selectors.cached_overview(request.user, f, filtered)
     return render(
         request,
         "rectification/ledger.html",
@@ -75,7 +74,7 @@ def ledger(request):
             "page_obj": page,
             "items": page.object_list,
             "filters": f,
-            "options": L.filter_options(request.user, visible, f),
+            "options": selectors.filter_options(request.user, visible, f),
             "summary": summary,
             "chart": chart,
             "query_string": _query_string(request),
@@ -103,8 +102,8 @@ def _ledger_meeting_links(user, meeting_pk):
 @login_required
 def ledger_export(request):
     f, _visible, filtered = _ledger_queryset(request)
-    rows = L.apply_sort(filtered, f["sort"])
-    tmp = L.export_tempfile(rows)
+    rows = selectors.apply_sort(filtered, f["sort"])
+    tmp = exports.export_tempfile(rows)
     filename = f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx"
     response = FileResponse(
         tmp,
@@ -119,7 +118,7 @@ def ledger_export(request):
 @login_required
 def ledger_print(request):
     f, _visible, filtered = _ledger_queryset(request)
-    rows = list(L.apply_sort(L.ledger_rows(filtered), f["sort"])[: PRINT_LIMIT + 1])
+    rows = list(selectors.apply_sort(selectors.ledger_rows(filtered), f["sort"])[: PRINT_LIMIT + 1])
     return render(
         request,
         "rectification/ledger_print.html",
@@ -127,7 +126,7 @@ def ledger_print(request):
             "items": rows[:PRINT_LIMIT],
             "truncated": len(rows) > PRINT_LIMIT,
             "limit": PRINT_LIMIT,
-            "summary": L.summary(filtered),
+            "summary": selectors.summary(filtered),
             "today": timezone.localdate(),
         },
     )

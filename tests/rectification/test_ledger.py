@@ -281,7 +281,7 @@ def test_chart_wraps_long_names_prefers_short_names_and_keeps_the_full_name_in_a
 
 
 def test_wrap_label_breaks_chinese_names_and_ends_what_does_not_fit_with_an_ellipsis():
-    from rectification.ledger import wrap_label
+    from rectification.charts import wrap_label
 
     assert wrap_label("市住房和城乡建设局党组") == ["市住房和城乡建设局党组"]
     name = "中共某某市住房和城乡建设局机关委员会第一党支部委员会全体党员大会暨组织生活会筹备工作小组"
