@@ -106,7 +106,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # Cache: Redis when REDIS_URL is set, otherwise per-process memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

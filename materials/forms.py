@@ -109,7 +109,3 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required to return the material; optional when approving."),
     )
-
-
-class StartForm(forms.Form):
-    on_behalf_of_group = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -33,7 +33,6 @@ from .permissions import can_draft, can_edit, can_publish
 
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-EDITABLE_FIELDS = ("title", "source_organ", "dateline", "body")
 
 
 class NoticeConflict(ValidationError):
