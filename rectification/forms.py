@@ -33,11 +33,6 @@ class ItemForm(forms.ModelForm):
         self.fields["responsible_member"].queryset = members
         self.fields["responsible_leader"].queryset = members
 
-    def _post_clean(self):
-        # Model validation (deadline after the meeting, deadline unless long-term) runs in the service,
-        # which knows the plan; the form checks only its own fields.
-        pass
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

@@ -372,3 +372,33 @@ def test_a_closed_item_offers_no_change_form_but_says_how_to_change_it(client, s
     assert response.redirect_chain == [(item.get_absolute_url(), 302)]
     body = response.content.decode()
     assert "A closed item cannot be changed: reopen it first." in body and 'id="reopen"' in body
+
+
+def test_the_item_form_validates_the_items_rules_and_keeps_the_input(client, secretary, plan, item, member_user):
+    """The form runs the model's own validation (no step skipped): a deadline item without a deadline is
+    refused on create and on edit, a deadline before the meeting on edit, and nothing is written."""
+    client.force_login(secretary)
+    data = {
+        "measure": "A measure typed with care",
+        "type": "deadline",
+        "responsible_member": member_user.member.pk,
+        "deadline": "",
+    }
+    response = client.post(reverse("rectification:item_create") + f"?plan={plan.pk}", data)
+    assert response.status_code == 200
+    assert "Only a long-term item may go without a deadline." in response.content.decode()
+    assert "A measure typed with care" in response.content.decode()
+    assert plan.items.count() == 1
+
+    url = _url("item_edit", item)
+    response = client.post(url, {**data, "version": item.version})
+    assert "Only a long-term item may go without a deadline." in response.content.decode()
+    response = client.post(url, {**data, "deadline": "2022-01-01", "version": item.version})
+    assert response.context["form"].errors["deadline"] == ["The deadline cannot be before the meeting (2023-01-30)."]
+    item.refresh_from_db()
+    assert item.measure == "Research at the grassroots twenty days a year" and item.deadline is not None
+
+    response = client.post(url, {**data, "type": "long_term", "version": item.version})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.type, item.deadline, item.measure) == ("long_term", None, "A measure typed with care")
