@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.views import messages_from
+
 from .forms import MemberImportForm
 from .models import Membership, Organisation
 from .permissions import secretary_organisation_ids
@@ -38,7 +40,7 @@ def member_import(request, org_pk):
             members = members_import(organisation=organisation, rows=rows, by=request.user)
         except ValidationError as exc:
             context["rows"] = check_member_rows(organisation=organisation, rows=rows)
-            context["import_errors"] = exc.messages
+            context["import_errors"] = messages_from(exc)
         else:
             messages.success(
                 request,
