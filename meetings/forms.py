@@ -5,7 +5,8 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, Organisation
+from members.models import Organisation
+from members.selectors import current_members
 
 from .models import (
     AgendaItem,
@@ -32,14 +33,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
-
-
-def organisation_members(organisation_ids):
-    """Members with a current membership of one of these organisations."""
-    from members.models import Membership
-
-    member_ids = Membership.objects.current().filter(organisation_id__in=organisation_ids).values("member_id")
-    return Member.objects.filter(pk__in=member_ids).order_by("name")
 
 
 def _bootstrap(form, small=False, mark_errors=False):
@@ -110,7 +103,7 @@ class MeetingForm(forms.ModelForm):
             if len(org_ids) == 1:
                 self.fields["organisation"].initial = org_ids[0]
             self.order_fields(["organisation"])
-        self.fields["presider"].queryset = organisation_members(org_ids)
+        self.fields["presider"].queryset = current_members(org_ids)
         previous = Meeting.objects.filter(organisation_id__in=org_ids).select_related("organisation")
         if self.instance.pk:
             previous = previous.exclude(pk=self.instance.pk)
@@ -149,7 +142,7 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = organisation_members([meeting.organisation_id])
+        self.fields["presenter"].queryset = current_members([meeting.organisation_id])
 
 
 # --- attendance ------------------------------------------------------------------------
@@ -216,7 +209,7 @@ class OpinionForm(forms.ModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["addressed_to"].queryset = organisation_members([meeting.organisation_id])
+        self.fields["addressed_to"].queryset = current_members([meeting.organisation_id])
         self.fields["addressed_to"].empty_label = _("The group as a whole")
 
 
@@ -228,7 +221,7 @@ class TalkForm(forms.ModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        members = organisation_members([meeting.organisation_id])
+        members = current_members([meeting.organisation_id])
         self.fields["member_a"].queryset = members
         self.fields["member_b"].queryset = members
 
@@ -244,7 +237,7 @@ class CriticismForm(forms.ModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        members = organisation_members([meeting.organisation_id])
+        members = current_members([meeting.organisation_id])
         self.fields["from_member"].queryset = members
         self.fields["to_member"].queryset = members
         self.fields["to_member"].empty_label = _("Self-criticism")
@@ -259,7 +252,7 @@ class SpeechForm(forms.ModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].queryset = organisation_members([meeting.organisation_id])
+        self.fields["speaker"].queryset = current_members([meeting.organisation_id])
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
     def clean(self):

@@ -37,7 +37,7 @@ def upcoming_meetings(user):
     today = timezone.localdate()
     return (
         Meeting.objects.visible_to(user)
-        .filter(held_on__gte=today, status__in=[Meeting.Status.PLANNED, Meeting.Status.PREPARING])
+        .filter(held_on__gte=today, status__in=Meeting.UPCOMING)
         .select_related("organisation")
         .order_by("held_on", "start_time")
     )

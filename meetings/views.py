@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from core.views import error_text, post_action
 from members.models import Member, Membership, Organisation
-from members.permissions import secretary_organisation_ids
+from members.selectors import organisations_managed_by
 
 from . import ical, permissions, services
 from .forms import (
@@ -55,12 +55,6 @@ PAGE_SIZE = 25
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _managed_organisations(user):
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=secretary_organisation_ids(user))
-
-
 def _managed_meeting(request, pk, *related) -> Meeting:
     """The meeting if the user manages it; 404 otherwise (never confirms it exists)."""
     return get_object_or_404(
@@ -91,7 +85,7 @@ def meeting_list(request):
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    managed = list(_managed_organisations(user))
+    managed = list(organisations_managed_by(user))
     return render(
         request,
         "meetings/meeting_list.html",
@@ -244,7 +238,7 @@ def meeting_history(request, pk):
 
 @login_required
 def meeting_create(request):
-    organisations = _managed_organisations(request.user)
+    organisations = organisations_managed_by(request.user)
     if not organisations.exists():
         raise Http404
     form = MeetingForm(request.POST or None, organisations=organisations)

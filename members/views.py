@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from core.views import messages_from
 
 from .forms import MemberImportForm
-from .models import Membership, Organisation
-from .permissions import secretary_organisation_ids
+from .models import Membership
+from .selectors import organisations_managed_by
 from .services import check_member_rows, members_import, read_member_file
 
 PAYLOAD_SALT = "members.import"
@@ -19,10 +19,7 @@ PAYLOAD_MAX_AGE = 60 * 60
 
 
 def _managed_organisation(request, pk):
-    organisations = Organisation.objects.all()
-    if not request.user.is_superuser:
-        organisations = organisations.filter(pk__in=secretary_organisation_ids(request.user))
-    return get_object_or_404(organisations, pk=pk)
+    return get_object_or_404(organisations_managed_by(request.user), pk=pk)
 
 
 @login_required

@@ -89,7 +89,7 @@ def notice_draft_create(*, meeting: Meeting, by) -> Notice:
     """A first draft written from the meeting's record (see notice_draft.py)."""
     if not can_draft(by, meeting):
         raise PermissionDenied
-    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+    if not meeting.has_taken_place:
         raise ValidationError(_("A notice can be drafted only once the meeting has been held."))
     draft = draft_for_meeting(meeting)
     notice = Notice(
@@ -189,7 +189,7 @@ def notice_withdraw(*, notice: Notice, by, reason: str) -> Notice:
     if not reason:
         raise ValidationError(_("Give the reason for the withdrawal."))
     current = _locked(notice)
-    if current.status not in (Notice.Status.PUBLISHED, Notice.Status.SCHEDULED):
+    if not current.is_withdrawable:
         raise ValidationError(_("Only a published or scheduled notice can be withdrawn."))
     current.status = Notice.Status.WITHDRAWN
     current.withdrawn_at = timezone.now()

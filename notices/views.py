@@ -62,7 +62,7 @@ def notice_list(request):
         notice.last_editor = editors.get(notice.last_editor_id)
     meetings = (
         Meeting.objects.managed_by(request.user)
-        .filter(status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED])
+        .filter(status__in=Meeting.TAKEN_PLACE)
         .select_related("organisation")
         .annotate(notice_count=Count("notices"))
         .order_by("-held_on", "-id")[:20]
@@ -92,7 +92,7 @@ def notice_draft(request, pk):
             success_to=lambda notice: reverse("newsroom:edit", args=[notice.pk]),
         )
     draft = None
-    if meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+    if meeting.has_taken_place:
         draft = draft_for_meeting(meeting)
     return render(
         request,

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
-
 from .models import Problem, RectificationItem
 
 
@@ -30,8 +28,12 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_member"].queryset = members
-        self.fields["responsible_leader"].queryset = members
+        # The organisation's current members, and whoever the item already names (a member who has
+        # since left stays selectable, so editing the deadline does not force a new responsible).
+        named = [pk for pk in (self.instance.responsible_member_id, self.instance.responsible_leader_id) if pk]
+        choices = (members | members.model.objects.filter(pk__in=named)).distinct() if named else members
+        self.fields["responsible_member"].queryset = choices
+        self.fields["responsible_leader"].queryset = choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,7 +77,3 @@ class VerifyForm(forms.Form):
 class ReasonForm(forms.Form):
     # Not required here: the service says why a reason is needed, in words the user understands.
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def organisation_members(organisation_id):
-    return Member.objects.filter(memberships__organisation_id=organisation_id).distinct().order_by("name")

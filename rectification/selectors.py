@@ -116,7 +116,7 @@ class DaysBetween(Func):
 
 def _per_organisation(qs, today):
     """One grouped query: per organisation, every count the summary and the chart need."""
-    open_q = Q(status__in=[S.OPEN, S.IN_PROGRESS])
+    open_q = Q(status__in=RectificationItem.OPEN)
     days = DaysBetween(F("completed_on"), F("plan__meeting__held_on"))
     # The on-time rate counts the items that are due (deadline passed) or verified, with a deadline and
     # not cancelled; on time means finished by the deadline and verified. An overdue item counts as late.

@@ -16,9 +16,10 @@ from core.uploads import private_download
 from core.views import error_text, messages_from
 from materials.models import InspectionMaterial
 from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
+from members.selectors import current_members, members_managed_by, organisations_managed_by
 
 from . import exports, permissions, selectors, services
-from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm, organisation_members
+from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm
 from .models import Evidence, Problem, RectificationItem, RectificationPlan
 from .templatetags.rectification_tags import meeting_links
 
@@ -279,7 +280,7 @@ def item_edit(request, pk):
         # The service refuses it too: no form that could only be refused, but word of how to change it.
         messages.warning(request, _("A closed item cannot be changed: reopen it first."))
         return redirect(item)
-    form = ItemForm(request.POST or None, instance=item, members=organisation_members(item.plan.organisation_id))
+    form = ItemForm(request.POST or None, instance=item, members=current_members([item.plan.organisation_id]))
     if request.method == "POST" and form.is_valid():
         try:
             services.item_update(
@@ -342,12 +343,6 @@ def plan_detail(request, pk):
     )
 
 
-def _managed_org_ids(user):
-    from members.permissions import secretary_organisation_ids
-
-    return secretary_organisation_ids(user)
-
-
 SOURCE_PARAMS = {
     "material": (InspectionMaterial, Problem.Source.SELF_INSPECTION),
     "criticism": (CriticismRecord, Problem.Source.CRITICISM),
@@ -393,7 +388,7 @@ def _prefill(key, obj, source):
 @require_http_methods(["GET", "POST"])
 def problem_create(request):
     managed = Meeting.objects.managed_by(request.user)
-    if not request.user.is_superuser and not _managed_org_ids(request.user):
+    if not organisations_managed_by(request.user).exists():
         raise Http404
     key, source_obj, source = _problem_source(request, managed)
     meetings = managed.order_by("-held_on", "-id")
@@ -407,7 +402,7 @@ def problem_create(request):
         request.POST or None,
         initial=initial,
         meetings=meetings,
-        members=_members_of_managed(request.user),
+        members=members_managed_by(request.user),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -435,14 +430,6 @@ def problem_create(request):
     )
 
 
-def _members_of_managed(user):
-    from members.models import Member
-
-    if user.is_superuser:
-        return Member.objects.order_by("name")
-    return Member.objects.filter(memberships__organisation_id__in=_managed_org_ids(user)).distinct().order_by("name")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_create(request):
@@ -466,7 +453,7 @@ def item_create(request):
     initial = {}
     if problem is not None and problem.about_member_id:
         initial["responsible_member"] = problem.about_member_id
-    form = ItemForm(request.POST or None, initial=initial, members=organisation_members(meeting.organisation_id))
+    form = ItemForm(request.POST or None, initial=initial, members=current_members([meeting.organisation_id]))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

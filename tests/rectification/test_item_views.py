@@ -402,3 +402,28 @@ def test_the_item_form_validates_the_items_rules_and_keeps_the_input(client, sec
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.type, item.deadline, item.measure) == ("long_term", None, "A measure typed with care")
+
+
+def test_the_responsible_choices_are_current_members_and_whoever_the_item_names(client, secretary, item, org):
+    """A member who has left is not offered for new work, but an item they hold can still be edited."""
+    from members.models import Membership
+    from tests.factories import MemberFactory, MembershipFactory
+
+    left = MemberFactory(name="Comrade Who Left")
+    MembershipFactory(member=left, organisation=org, end_date=datetime.date.today() - datetime.timedelta(days=1))
+    client.force_login(secretary)
+    assert "Comrade Who Left" not in client.get(_url("item_edit", item)).content.decode()
+
+    Membership.objects.filter(member=item.responsible_member, organisation=org).update(
+        end_date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    data = {
+        "measure": item.measure,
+        "type": "deadline",
+        "responsible_member": item.responsible_member_id,
+        "deadline": "2030-03-01",
+        "version": item.version,
+    }
+    assert client.post(_url("item_edit", item), data).status_code == 302
+    item.refresh_from_db()
+    assert item.deadline == datetime.date(2030, 3, 1)
