@@ -28,6 +28,17 @@ def error_text(exc: Refusal, *, sep: str = " ", default: str | None = None) -> s
     return sep.join(messages_from(exc, default=default))
 
 
+def errors_to_form(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the fields it names, the rest above the form.
+
+    The form keeps what the user typed, so nothing is lost when a service refuses."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 def post_action(
     request,
     run: Callable[[], object],

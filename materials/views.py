@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from core.diffs import diff_table
 from core.markdown import render_markdown
 from core.uploads import private_download
-from core.views import post_action
+from core.views import errors_to_form, post_action
 from meetings.models import Attendance, Meeting
 from members.permissions import is_secretary_of, member_for
 
@@ -177,7 +177,7 @@ def material_review(request, pk):
         else:
             raise ValidationError(_("Choose to return or to approve the material."))
     except ValidationError as exc:
-        form.add_error(None, exc)
+        errors_to_form(form, exc)
         material.refresh_from_db()
         context = {
             "material": material,
@@ -328,7 +328,7 @@ def material_edit(request, pk):
             status=409,
         )
     except ValidationError as exc:
-        form.add_error(None, exc)
+        errors_to_form(form, exc)
         return _editor(request, material, form, status=400)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.views import error_text, post_action
+from core.views import error_text, errors_to_form, post_action
 from members.models import Member, Membership, Organisation
 from members.selectors import organisations_managed_by
 
@@ -61,15 +61,6 @@ def _managed_meeting(request, pk, *related) -> Meeting:
         Meeting.objects.managed_by(request.user).select_related("organisation", *related),
         pk=pk,
     )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its fields where it names them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- list and record -------------------------------------------------------------------
@@ -248,7 +239,7 @@ def meeting_create(request):
                 organisation=form.cleaned_data["organisation"], by=request.user, data=form.service_data()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Meeting planned: %(meeting)s.") % {"meeting": meeting})
             return redirect(meeting)
@@ -263,7 +254,7 @@ def meeting_edit(request, pk):
         try:
             services.meeting_update(meeting=meeting, by=request.user, data=form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Meeting details saved."))
             return redirect(meeting)
@@ -299,7 +290,7 @@ def meeting_agenda(request, pk):
         try:
             services.agenda_item_create(meeting=meeting, by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Agenda item added."))
             return redirect("meetings:agenda", pk=meeting.pk)
@@ -323,7 +314,7 @@ def agenda_item_edit(request, pk, item_pk):
         try:
             services.agenda_item_update(item=item, by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Agenda item saved."))
             return redirect("meetings:agenda", pk=meeting.pk)
@@ -476,7 +467,7 @@ def meeting_preparation(request, pk):
             try:
                 service(meeting=meeting, by=request.user, data=form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, str(done))
                 return redirect("meetings:preparation", pk=meeting.pk)
@@ -519,7 +510,7 @@ def meeting_criticism(request, pk):
         try:
             services.criticism_create(meeting=meeting, by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Criticism recorded."))
             return redirect("meetings:criticism", pk=meeting.pk)
@@ -559,7 +550,7 @@ def _speech_page(request, meeting, speech=None):
                     speech=speech,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Speech saved."))
                 return redirect(f"{meeting.get_absolute_url()}#speech-{speech.pk}")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.diffs import unified_lines
 from core.markdown import render_markdown
 from core.sanitise import removed_parts
-from core.views import post_action
+from core.views import errors_to_form, post_action
 from meetings.models import Meeting
 from members.permissions import is_publisher
 
@@ -176,7 +176,7 @@ def notice_edit(request, pk):
                 status=409,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            errors_to_form(form, exc)
             return render(request, "notices/notice_edit.html", _edit_context(request, notice, form))
         messages.success(request, _("The notice was saved."))
         return redirect("newsroom:edit", pk=notice.pk)

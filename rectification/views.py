@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.uploads import private_download
-from core.views import error_text, messages_from
+from core.views import error_text, errors_to_form
 from materials.models import InspectionMaterial
 from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 from members.selectors import current_members, members_managed_by, organisations_managed_by
@@ -196,8 +196,7 @@ def _item_action(request, pk, *, form_class, form_key, prefix=None, call, succes
                 request, item, error_text(error, default=_("You may not do this with this item."))
             )
         except ValidationError as error:
-            for message in messages_from(error):
-                form.add_error(None, message)
+            errors_to_form(form, error)
         else:
             messages.success(request, success)
             return redirect(item)
@@ -290,8 +289,7 @@ def item_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
             )
         except ValidationError as error:
-            for message in messages_from(error):
-                form.add_error(None, message)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The item is changed."))
             return redirect(item)
@@ -418,8 +416,7 @@ def problem_create(request):
                 **({key: source_obj} if source_obj is not None else {}),
             )
         except ValidationError as error:
-            for message in messages_from(error):
-                form.add_error(None, message)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Problem recorded. Now set its rectification measure."))
             return redirect(reverse("rectification:item_create") + f"?problem={problem.pk}")
@@ -461,8 +458,7 @@ def item_create(request):
                 target = plan or services.plan_get_or_create(meeting=meeting, by=request.user)
                 item = services.item_create(plan=target, by=request.user, problem=problem, **d)
         except ValidationError as error:
-            for message in messages_from(error):
-                form.add_error(None, message)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Rectification item %(number)s added.") % {"number": item.number})
             return redirect(item)
