@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from materials.dashboard import dashboard_sections as material_sections
-from meetings.dashboard import dashboard_sections as meeting_sections
-from notices.dashboard import dashboard_sections as notice_sections
-from rectification.dashboard import dashboard_sections as rectification_sections
+from materials.selectors import dashboard_sections as material_sections
+from meetings.selectors import dashboard_sections as meeting_sections
+from notices.selectors import dashboard_sections as notice_sections
+from rectification.selectors import dashboard_sections as rectification_sections
 
 
 @never_cache

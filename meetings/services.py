@@ -11,12 +11,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Membership
 
-from . import permissions
+from . import permissions, selectors
 from .models import (
     AgendaItem,
     Attendance,
@@ -28,7 +27,7 @@ from .models import (
     SolicitedOpinion,
     Speech,
 )
-from .signals import closing_checks, meeting_held
+from .signals import meeting_held
 
 MEETING_FIELDS = [
     "kind",
@@ -147,47 +146,6 @@ def meeting_update(*, meeting: Meeting, by, data: dict) -> Meeting:
     return meeting
 
 
-def attendance_counts(meeting: Meeting, attendances=None) -> dict:
-    rows = list(meeting.attendances.all()) if attendances is None else attendances
-    expected = [a for a in rows if a.should_attend]
-    return {
-        "expected": len(expected),
-        "present": sum(1 for a in expected if a.status == Attendance.Status.PRESENT),
-        "absent": sum(1 for a in expected if a.status != Attendance.Status.PRESENT),
-        "guests": sum(1 for a in rows if not a.should_attend),
-    }
-
-
-def what_is_missing_to_hold(meeting: Meeting, attendances=None) -> list[str]:
-    missing = []
-    if meeting.status != Meeting.Status.PREPARING:
-        missing.append(_("Only a meeting in preparation can be marked held (this one is %(status)s).")
-                       % {"status": meeting.get_status_display()})  # fmt: skip
-    if meeting.presider_id is None:
-        missing.append(_("Name the presider of the meeting."))
-    if meeting.held_on is None:
-        missing.append(_("Enter the date the meeting was held."))
-    elif meeting.held_on > timezone.localdate():
-        missing.append(_("The meeting is dated %(date)s, which is still in the future.") % {"date": meeting.held_on})
-    counts = attendance_counts(meeting, attendances)
-    if counts["expected"] == 0:
-        missing.append(_("Fill in the attendance sheet."))
-    elif counts["present"] == 0:
-        missing.append(_("The attendance sheet shows nobody present."))
-    return missing
-
-
-def what_is_missing_to_close(meeting: Meeting) -> list[str]:
-    missing = []
-    if meeting.status != Meeting.Status.HELD:
-        missing.append(_("Only a meeting that has been held can be closed (this one is %(status)s).")
-                       % {"status": meeting.get_status_display()})  # fmt: skip
-    # What other apps ask of a meeting before it closes (materials: every material approved or submitted).
-    for _receiver, reasons in closing_checks.send(sender=Meeting, meeting=meeting):
-        missing.extend(reasons or [])
-    return missing
-
-
 @transaction.atomic
 def meeting_start_preparation(*, meeting: Meeting, by) -> Meeting:
     _require_manager(meeting, by)
@@ -202,7 +160,7 @@ def meeting_start_preparation(*, meeting: Meeting, by) -> Meeting:
 def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
     _require_manager(meeting, by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    missing = what_is_missing_to_hold(meeting)
+    missing = selectors.what_is_missing_to_hold(meeting)
     if missing:
         raise ValidationError(missing)
     meeting.status = Meeting.Status.HELD
@@ -215,7 +173,7 @@ def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
 def meeting_close(*, meeting: Meeting, by) -> Meeting:
     _require_manager(meeting, by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    missing = what_is_missing_to_close(meeting)
+    missing = selectors.what_is_missing_to_close(meeting)
     if missing:
         raise ValidationError(missing)
     meeting.status = Meeting.Status.CLOSED
@@ -383,7 +341,7 @@ def attendance_sheet_save(*, meeting: Meeting, by, rows: list[dict], guests: lis
             )
         )
     Attendance.objects.bulk_create(to_create)
-    counts = attendance_counts(meeting)
+    counts = selectors.attendance_counts(meeting)
     _log(
         meeting,
         by,

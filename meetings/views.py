@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.views import error_text, errors_to_form, post_action
-from members.models import Member, Membership, Organisation
+from members.models import Membership, Organisation
 from members.selectors import organisations_managed_by
 
-from . import ical, permissions, services
+from . import ical, selectors, services
 from .forms import (
     AgendaItemForm,
     AttendanceFormSet,
@@ -40,13 +39,10 @@ from .forms import (
 from .models import (
     AgendaItem,
     Attendance,
-    CriticismRecord,
     HeartToHeartTalk,
-    KeyPoint,
     Meeting,
     PreparationActivity,
     SolicitedOpinion,
-    Speech,
 )
 
 PAGE_SIZE = 25
@@ -93,91 +89,29 @@ def meeting_list(request):
     )
 
 
-def _record_queryset():
-    return Meeting.objects.select_related("organisation", "presider", "previous_meeting").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter").order_by("order", "id")),
-        Prefetch("attendances", queryset=Attendance.objects.select_related("member").order_by("order", "id")),
-        Prefetch("preparation_activities", queryset=PreparationActivity.objects.order_by("date", "id")),
-        Prefetch("opinions", queryset=SolicitedOpinion.objects.select_related("addressed_to").order_by("id")),
-        Prefetch("talks", queryset=HeartToHeartTalk.objects.select_related("member_a", "member_b")),
-        Prefetch(
-            "criticisms",
-            queryset=CriticismRecord.objects.select_related("from_member", "to_member").order_by("order", "id"),
-        ),
-        Prefetch(
-            "speeches",
-            queryset=Speech.objects.select_related("speaker")
-            .prefetch_related(Prefetch("key_points", queryset=KeyPoint.objects.order_by("order")))
-            .order_by("order", "id"),
-        ),
-    )
-
-
-def minutes_context(meeting: Meeting, user) -> dict:
-    """Everything the minutes show, grouped under the agenda items, from prefetched rows."""
-    agenda = list(meeting.agenda_items.all())
-    attendances = list(meeting.attendances.all())
-    criticisms = list(meeting.criticisms.all())
-    speeches = list(meeting.speeches.all())
-    K = AgendaItem.Kind
-    first_of = {}
-    for item in agenda:
-        first_of.setdefault(item.kind, item.pk)
-    sections = {item.pk: {"item": item, "speeches": [], "criticisms": []} for item in agenda}
-    loose_criticisms, loose_speeches = [], []
-    for record in criticisms:
-        target = record.agenda_item_id if record.agenda_item_id in sections else first_of.get(K.INDIVIDUAL_INSPECTION)
-        (sections[target]["criticisms"] if target else loose_criticisms).append(record)
-    concluding = None
-    for speech in speeches:
-        if speech.kind == Speech.Kind.CONCLUDING and concluding is None:
-            concluding = speech
-        target = speech.agenda_item_id if speech.agenda_item_id in sections else None
-        if target is None and speech.kind == Speech.Kind.CONCLUDING:
-            target = first_of.get(K.CONCLUDING_SPEECH)
-        (sections[target]["speeches"] if target else loose_speeches).append(speech)
-    activities = list(meeting.preparation_activities.all())
-    talks = list(meeting.talks.all())
-    opinions = list(meeting.opinions.all())
-    counts = services.attendance_counts(meeting, attendances)
-    return {
-        "meeting": meeting,
-        "can_manage": permissions.can_manage_meeting(user, meeting),
-        "sections": [sections[item.pk] for item in agenda],
-        "loose_criticisms": loose_criticisms,
-        "loose_speeches": loose_speeches,
-        "concluding": concluding,
-        "attendances": attendances,
-        "members_attending": [a for a in attendances if a.should_attend],
-        "guests": [a for a in attendances if not a.should_attend],
-        "counts": counts,
-        "study_sessions": [a for a in activities if a.kind == PreparationActivity.Kind.STUDY],
-        "other_activities": [a for a in activities if a.kind != PreparationActivity.Kind.STUDY],
-        "opinions": opinions,
-        "talk_count": len(talks),
-        "talks": permissions.visible_talks(user, meeting, talks),
-    }
-
-
 @login_required
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(_record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk)
-    context = minutes_context(meeting, request.user)
+    meeting = get_object_or_404(
+        selectors.record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk
+    )
+    context = selectors.minutes(meeting, request.user)
     if context["can_manage"]:
         attendances = context["attendances"]
         context["missing_to_hold"] = (
-            services.what_is_missing_to_hold(meeting, attendances) if meeting.status == Meeting.Status.PREPARING else []
+            selectors.what_is_missing_to_hold(meeting, attendances)
+            if meeting.status == Meeting.Status.PREPARING
+            else []
         )
-        context["missing_to_close"] = (
-            services.what_is_missing_to_close(meeting) if meeting.status == Meeting.Status.HELD else []
-        )
+        context["missing_to_close"] = selectors.what_is_missing_to_close(meeting) if meeting.is_held else []
     return render(request, "meetings/meeting_detail.html", context)
 
 
 @login_required
 def meeting_print(request, pk):
-    meeting = get_object_or_404(_record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk)
-    return render(request, "meetings/meeting_print.html", minutes_context(meeting, request.user))
+    meeting = get_object_or_404(
+        selectors.record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk
+    )
+    return render(request, "meetings/meeting_print.html", selectors.minutes(meeting, request.user))
 
 
 @login_required
@@ -185,42 +119,7 @@ def meeting_history(request, pk):
     """Who changed what, when: every historical record with its reason and field changes.
     Foreign keys and choices are shown by name, looked up in one query per related model."""
     meeting = _managed_meeting(request, pk)
-    records = list(meeting.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    deltas = []
-    related_ids = {"presider": set(), "previous_meeting": set()}
-    for record, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            for change in record.diff_against(older, foreign_keys_are_objs=False).changes:
-                if change.field == "updated_at":
-                    continue
-                changes.append(change)
-                if change.field in related_ids:
-                    related_ids[change.field].update(v for v in (change.old, change.new) if v)
-        deltas.append((record, changes))
-    names = {
-        "presider": dict(Member.objects.filter(pk__in=related_ids["presider"]).values_list("pk", "name")),
-        "previous_meeting": {m.pk: str(m) for m in Meeting.objects.filter(pk__in=related_ids["previous_meeting"])},
-    }
-
-    def shown(field, value):
-        if value in (None, ""):
-            return ""
-        if field.name in names:
-            return names[field.name].get(value, value)
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        return value
-
-    entries = []
-    for record, changes in deltas:
-        rows = []
-        for change in changes:
-            field = Meeting._meta.get_field(change.field)
-            rows.append({"field": field.verbose_name, "old": shown(field, change.old), "new": shown(field, change.new)})
-        user = record.history_user
-        who = (user.get_full_name() or user.username) if user else _("system")
-        entries.append({"record": record, "changes": rows, "who": who})
+    entries = selectors.history_entries(meeting)
     return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from materials import services
-from materials.dashboard import dashboard_sections
+from materials.selectors import dashboard_sections
 from materials.models import InspectionMaterial
 from meetings.models import Meeting
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from materials.models import InspectionMaterial
-from meetings import services
+from meetings import selectors, services
 from meetings.models import AgendaItem, Attendance, Meeting, Speech
 from meetings.signals import meeting_held
 from tests.factories import AgendaItemFactory, MaterialFactory, MeetingFactory
@@ -155,7 +155,7 @@ def test_the_attendance_sheet_replaces_the_previous_one(org, secretary):
     rows = _sheet(members, {members[2].pk: {"status": Attendance.Status.ON_LEAVE, "reason": "Ill"}})
     services.attendance_sheet_save(meeting=meeting, by=secretary, rows=rows, guests=guests)
     assert meeting.attendances.count() == 4
-    assert services.attendance_counts(meeting) == {"expected": 3, "present": 2, "absent": 1, "guests": 1}
+    assert selectors.attendance_counts(meeting) == {"expected": 3, "present": 2, "absent": 1, "guests": 1}
     assert meeting.attendances.get(member=members[2]).reason == "Ill"
 
 

@@ -1,17 +1,20 @@
-"""The newsroom's part of /dashboard/ (publishing feature): same section format as meetings.dashboard."""
+"""Reads a page needs, scoped to the user who asks."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dashboard import Section
 from meetings.models import Meeting
 from members.permissions import is_publisher
 
 from .models import Notice
 
+# --- /dashboard/ ---------------------------------------------------------------------------
 
-def dashboard_sections(user) -> list[dict]:
+
+def dashboard_sections(user) -> list[Section]:
     sections = []
     list_url = reverse("newsroom:list")
     if is_publisher(user):

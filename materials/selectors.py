@@ -1,26 +1,25 @@
-"""The member's part of /dashboard/ (materials feature): same section format as meetings.dashboard.
-
-Three sections for a member: my upcoming meetings, my materials with their status, and the
-review comments waiting for me. (My rectification items come from rectification.dashboard.)
-A constant number of queries, whatever the number of meetings or materials.
-"""
+"""Reads a page needs, scoped to the user who asks."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.dashboard import Section
 from meetings.models import Meeting
 from members.permissions import member_for
 
 from .models import InspectionMaterial
 
+# --- /dashboard/ ---------------------------------------------------------------------------
+
+
 LIMIT = 20
 
 
-def dashboard_sections(user) -> list[dict]:
+def dashboard_sections(user) -> list[Section]:
     return review_sections(user) + member_sections(user)
 
 
-def review_sections(user) -> list[dict]:
+def review_sections(user) -> list[Section]:
     """A secretary's review queue: the submitted materials of the meetings they manage."""
     managed = Meeting.objects.managed_by(user)
     if not managed.exists():
@@ -40,7 +39,7 @@ def review_sections(user) -> list[dict]:
     ]
 
 
-def member_sections(user) -> list[dict]:
+def member_sections(user) -> list[Section]:
     member = member_for(user)
     if member is None:
         return []
