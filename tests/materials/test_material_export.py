@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from materials import services
-from materials.selectors import dashboard_sections
 from materials.models import InspectionMaterial
+from materials.selectors import dashboard_sections
 from meetings.models import Meeting
 
 from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
