@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .querysets import MembershipQuerySet, OrganisationQuerySet
 
@@ -119,6 +120,7 @@ class Membership(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -155,3 +157,43 @@ class Membership(models.Model):
     @property
     def is_secretary(self) -> bool:
         return self.role in self.SECRETARY_ROLES
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event: sign-ins, failures, lockouts, refusals. Written, never edited."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("sign-in failed")
+        LOCKED_OUT = "locked_out", _("locked out")
+        LOGOUT = "logout", _("signed out")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        SECOND_FACTOR = "second_factor", _("second factor")
+        FORBIDDEN = "forbidden", _("refused (403)")
+        OUT_OF_SCOPE = "out_of_scope", _("not found or out of scope (404)")
+        ROLE_CHANGED = "role_changed", _("role changed")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("user name given"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="audit_kind_created_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.username or self.user_id or '-'}"
