@@ -79,6 +79,8 @@ class MeetingFilterForm(forms.Form):
 
 class MeetingForm(forms.ModelForm):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    # The meeting's version when the form was loaded: the service refuses a stale save.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -97,7 +99,9 @@ class MeetingForm(forms.ModelForm):
         if self.instance.pk:
             org_ids = [self.instance.organisation_id]
             del self.fields["organisation"]
+            self.fields["version"].initial = self.instance.version
         else:
+            del self.fields["version"]
             org_ids = [o.pk for o in organisations]
             self.fields["organisation"].queryset = organisations
             if len(org_ids) == 1:
@@ -131,7 +135,7 @@ class MeetingForm(forms.ModelForm):
         return data
 
     def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("organisation", "version")}
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -85,6 +85,8 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Raised by each save of the meeting's details: a form loaded with an older version is stale.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -8,6 +8,9 @@ reason, so the history page tells the whole story.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -58,6 +61,40 @@ def standard_agenda() -> list[tuple[str, str]]:
         (K.INDIVIDUAL_INSPECTION, _("Each member's comparison inspection, with criticism and self-criticism")),
         (K.CONCLUDING_SPEECH, _("The presider's concluding speech")),
     ]
+
+
+# --- conflicts -------------------------------------------------------------------------
+
+
+class MeetingConflict(ValidationError):
+    """The meeting's details were saved by someone else since the form was loaded. Nothing was written."""
+
+    def __init__(self, current: Meeting):
+        super().__init__(
+            _(
+                "Someone else saved this meeting's details while you were editing them. Nothing was overwritten: "
+                "your values are still in the form; the fields saved differently are listed above it. "
+                "Save again to replace them with yours."
+            ),
+            code="conflict",
+        )
+        self.current = current
+
+
+class AttendanceConflict(ValidationError):
+    """The attendance sheet was saved by someone else since it was loaded. Nothing was written."""
+
+    def __init__(self, meeting: Meeting, version: str):
+        super().__init__(
+            _(
+                "Someone else saved this attendance sheet while you were filling it in. Nothing was overwritten: "
+                "your entries are still in the form; the rows saved differently are listed above it. "
+                "Save again to replace them with yours."
+            ),
+            code="conflict",
+        )
+        self.meeting = meeting
+        self.version = version
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -133,14 +170,21 @@ def meeting_create(*, organisation, by, data: dict) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, by, data: dict) -> Meeting:
+def meeting_update(*, meeting: Meeting, by, data: dict, version: int | None = None) -> Meeting:
+    """Save the meeting's details. `version` is the one the form was loaded with: if the meeting was
+    saved since and these values differ from the stored ones, MeetingConflict is raised and nothing
+    changes (None: no check, for callers that hold no form)."""
     _require_manager(meeting, by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # compare with what is stored, not a form's copy
     _require_open(meeting)
+    if version is not None and int(version) != meeting.version:
+        if any(field in data and getattr(meeting, field) != data[field] for field in MEETING_FIELDS):
+            raise MeetingConflict(meeting)
     changed = _apply_fields(meeting, data)
     meeting.full_clean()
     _check_members(meeting, {"presider": meeting.presider})
     if changed:
+        meeting.version += 1
         labels = ", ".join(str(Meeting._meta.get_field(f).verbose_name) for f in changed)
         _save_logged(meeting, by, _("Details changed: %(fields)s") % {"fields": labels})
     return meeting
@@ -149,6 +193,7 @@ def meeting_update(*, meeting: Meeting, by, data: dict) -> Meeting:
 @transaction.atomic
 def meeting_start_preparation(*, meeting: Meeting, by) -> Meeting:
     _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # saving a stale copy would undo others' edits
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can move into preparation."))
     meeting.status = Meeting.Status.PREPARING
@@ -274,12 +319,30 @@ MEMBER_ROLES = (Attendance.Role.PRESIDER, Attendance.Role.PARTICIPANT, Attendanc
 GUEST_ROLES = (Attendance.Role.NON_VOTING, Attendance.Role.OBSERVER)
 
 
+def attendance_sheet_version(meeting: Meeting) -> str:
+    """A fingerprint of the sheet as stored: the form carries it, and a save from a form whose
+    fingerprint no longer matches was loaded before someone else's save."""
+    rows = meeting.attendances.order_by("order", "id").values_list(
+        "member_id", "name", "affiliation", "role", "status", "reason", "order"
+    )
+    return hashlib.sha256(json.dumps(list(rows), default=str).encode()).hexdigest()[:32]
+
+
 @transaction.atomic
-def attendance_sheet_save(*, meeting: Meeting, by, rows: list[dict], guests: list[dict]) -> list[Attendance]:
+def attendance_sheet_save(
+    *, meeting: Meeting, by, rows: list[dict], guests: list[dict], version: str | None = None
+) -> list[Attendance]:
     """Save the whole sheet at once: a row per member (member, role, status, reason), and the
-    attendees who are not members (name, affiliation, role, status, reason). All or nothing."""
+    attendees who are not members (name, affiliation, role, status, reason). All or nothing.
+
+    `version` is attendance_sheet_version() of the sheet the form was loaded from; a different
+    one means someone saved since: AttendanceConflict, nothing written (None: no check)."""
     _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)  # one at a time
     _require_open(meeting)
+    current_version = attendance_sheet_version(meeting)
+    if version is not None and version != current_version:
+        raise AttendanceConflict(meeting, current_version)
     allowed = organisation_member_ids(meeting.organisation_id)
     errors = []
     seen = set()

@@ -145,13 +145,58 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
+def _shown(meeting: Meeting, field: str, value) -> str:
+    """A meeting field's value as the form shows it: choices and members by name, dates as dates."""
+    model_field = Meeting._meta.get_field(field)
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%H:%M" if field.endswith("_time") else "%Y-%m-%d")
+    return str(value)
+
+
+def _meeting_differences(current: Meeting, data: dict) -> list[dict]:
+    """The fields whose stored value (theirs) differs from the form's (yours), in the form's order."""
+    rows = []
+    for field in services.MEETING_FIELDS:
+        if field in data and getattr(current, field) != data[field]:
+            rows.append(
+                {
+                    "label": Meeting._meta.get_field(field).verbose_name,
+                    "theirs": _shown(current, field, getattr(current, field)),
+                    "yours": _shown(current, field, data[field]),
+                }
+            )
+    return rows
+
+
 @login_required
 def meeting_edit(request, pk):
     meeting = _managed_meeting(request, pk)
     form = MeetingForm(request.POST or None, instance=meeting, organisations=None)
     if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
         try:
-            services.meeting_update(meeting=meeting, by=request.user, data=form.service_data())
+            services.meeting_update(
+                meeting=meeting, by=request.user, data=form.service_data(), version=0 if version is None else version
+            )
+        except services.MeetingConflict as conflict:
+            current = conflict.current
+            differences = _meeting_differences(current, form.service_data())
+            data = request.POST.copy()
+            data["version"] = str(current.version)  # saving again knowingly replaces their values
+            # A copy of the stored meeting under the form (validating writes the form's values into it).
+            form = MeetingForm(data, instance=Meeting.objects.get(pk=current.pk), organisations=None)
+            form.is_valid()
+            form.add_error(None, conflict)
+            return render(
+                request,
+                "meetings/meeting_form.html",
+                {"form": form, "meeting": current, "conflict": differences},
+                status=409,
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -257,6 +302,47 @@ def agenda_standard(request, pk):
 # --- attendance ------------------------------------------------------------------------
 
 
+def _attendance_line(role, status, reason) -> str:
+    roles, statuses = dict(Attendance.Role.choices), dict(Attendance.Status.choices)
+    text = f"{roles.get(role, role)} · {statuses.get(status, status)}"
+    reason = (reason or "").strip() if status != Attendance.Status.PRESENT else ""
+    return f"{text} ({reason})" if reason else text
+
+
+def _attendance_differences(meeting, members, rows, guest_rows) -> list[dict]:
+    """The rows of the stored sheet (theirs) that differ from the posted one (yours)."""
+    stored = list(meeting.attendances.order_by("order", "id"))
+    theirs = {a.member_id: a for a in stored if a.member_id}
+    yours = {row["member"].pk: row for row in rows}
+    missing = _("not on the sheet")
+    differences = []
+    for membership in members:
+        a, row = theirs.get(membership.member_id), yours.get(membership.member_id)
+        saved = _attendance_line(a.role, a.status, a.reason) if a else missing
+        mine = _attendance_line(row["role"], row["status"], row.get("reason")) if row else missing
+        if saved != mine:
+            differences.append({"name": membership.member.name, "theirs": saved, "yours": mine})
+
+    def guest_line(name, affiliation, role, status, reason):
+        affiliation = (affiliation or "").strip()
+        who = f"{name.strip()} ({affiliation})" if affiliation else name.strip()
+        return who, _attendance_line(role, status, reason)
+
+    their_guests = dict(
+        guest_line(a.name, a.affiliation, a.role, a.status, a.reason) for a in stored if not a.member_id
+    )
+    present = Attendance.Status.PRESENT
+    your_guests = dict(
+        guest_line(g["name"], g.get("affiliation"), g["role"], g.get("status", present), g.get("reason"))
+        for g in guest_rows
+    )
+    for who in [*their_guests, *(w for w in your_guests if w not in their_guests)]:
+        saved, mine = their_guests.get(who, missing), your_guests.get(who, missing)
+        if saved != mine:
+            differences.append({"name": who, "theirs": saved, "yours": mine})
+    return differences
+
+
 @login_required
 def meeting_attendance(request, pk):
     meeting = _managed_meeting(request, pk)
@@ -298,6 +384,10 @@ def meeting_attendance(request, pk):
         for a in meeting.attendances.filter(member__isnull=True).order_by("order", "id")
     ]
     data = request.POST if request.method == "POST" else None
+    # The sheet as it was loaded: a POST carries it back (also through a re-shown form), so a save
+    # over someone else's newer sheet is a conflict, not a silent overwrite.
+    sheet_version = request.POST.get("sheet_version", "") if data else services.attendance_sheet_version(meeting)
+    conflict = None
     sheet = AttendanceFormSet(data, initial=initial, prefix="sheet")
     guests = GuestFormSet(data, initial=guests_initial, prefix="guests")
     by_id = {m.member_id: m for m in members}
@@ -326,7 +416,13 @@ def meeting_attendance(request, pk):
                 error = _("The list of members changed while you were editing; check the sheet and save again.")
             else:
                 try:
-                    services.attendance_sheet_save(meeting=meeting, by=request.user, rows=rows, guests=guest_rows)
+                    services.attendance_sheet_save(
+                        meeting=meeting, by=request.user, rows=rows, guests=guest_rows, version=sheet_version
+                    )
+                except services.AttendanceConflict as exc:
+                    error = error_text(exc)
+                    conflict = _attendance_differences(exc.meeting, members, rows, guest_rows)
+                    sheet_version = exc.version  # saving again knowingly replaces their sheet
                 except ValidationError as exc:
                     error = error_text(exc)
                 else:
@@ -337,7 +433,15 @@ def meeting_attendance(request, pk):
     return render(
         request,
         "meetings/meeting_attendance.html",
-        {"meeting": meeting, "sheet": sheet, "guests": guests, "error": error},
+        {
+            "meeting": meeting,
+            "sheet": sheet,
+            "guests": guests,
+            "error": error,
+            "sheet_version": sheet_version,
+            "conflict": conflict,
+        },
+        status=409 if conflict is not None else 200,
     )
 
 

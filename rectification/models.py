@@ -193,6 +193,11 @@ class RectificationItem(models.Model):
             models.Index(fields=["responsible_member", "status"], name="item_responsible_status_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="item_number_unique_per_plan",
+                violation_error_message=_("This plan already has an item with this number."),
+            ),
             models.CheckConstraint(
                 condition=Q(progress_percent__gte=0) & Q(progress_percent__lte=100),
                 name="item_progress_0_100",

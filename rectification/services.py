@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,21 @@ from .models import (
 )
 
 S = RectificationItem.Status
+
+
+class ItemConflict(ValidationError):
+    """The item was saved by someone else since the form was loaded. Nothing was written."""
+
+    def __init__(self, current: RectificationItem):
+        super().__init__(
+            _(
+                "Someone else changed this item meanwhile. Nothing was overwritten: "
+                "your values are still in the form; what was saved meanwhile is shown above it. "
+                "Save again to replace it with yours."
+            ),
+            code="conflict",
+        )
+        self.current = current
 
 
 def _save_item(item: RectificationItem, *, by, reason: str) -> RectificationItem:
@@ -124,7 +140,9 @@ def item_create(
         raise PermissionDenied
     if problem is not None and problem.meeting_id != plan.meeting_id:
         raise ValidationError(_("The problem was found at another meeting."))
-    last = plan.items.order_by("-number").values_list("number", flat=True).first() or 0
+    # The plan's row lock makes concurrent additions to one plan take their numbers one after another.
+    plan = RectificationPlan.objects.select_for_update().get(pk=plan.pk)
+    last = RectificationItem.objects.filter(plan=plan).aggregate(last=Max("number"))["last"] or 0
     item = RectificationItem(
         plan=plan,
         problem=problem,
@@ -144,22 +162,23 @@ EDITABLE_FIELDS = ("measure", "type", "responsible_member", "responsible_leader"
 
 @transaction.atomic
 def item_update(*, item: RectificationItem, by, version: int | None = None, **changes) -> RectificationItem:
-    """A secretary changes the measure, type, responsible people or deadline of an item not yet closed."""
+    """A secretary changes the measure, type, responsible people or deadline of an item not yet closed.
+
+    `version` is the item's version when the form was loaded: a different one means someone saved
+    the item since, and ItemConflict is raised with nothing written (None: no check)."""
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
     if not permissions.can_edit(by, item):
         raise PermissionDenied(_("Only a secretary of the organisation changes its items."))
     if item.is_closed:
         raise ValidationError(_("A closed item cannot be changed: reopen it first."))
-    if version is not None and version != item.version:
-        raise ValidationError(
-            _("Someone else changed this item meanwhile: reload the page and make your change again.")
-        )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     changed = [name for name, value in changes.items() if getattr(item, name) != value]
     if not changed:
         return item
+    if version is not None and version != item.version:
+        raise ItemConflict(item)
     for name in changed:
         setattr(item, name, changes[name])
     labels = ", ".join(str(RectificationItem._meta.get_field(name).verbose_name) for name in changed)

@@ -279,14 +279,36 @@ def item_edit(request, pk):
         # The service refuses it too: no form that could only be refused, but word of how to change it.
         messages.warning(request, _("A closed item cannot be changed: reopen it first."))
         return redirect(item)
-    form = ItemForm(request.POST or None, instance=item, members=current_members([item.plan.organisation_id]))
+    members = current_members([item.plan.organisation_id])
+    form = ItemForm(request.POST or None, instance=item, members=members)
+    # The version the form was loaded with travels with every POST (also through a re-shown form),
+    # so a save over someone else's newer change is a conflict; a POST without one is treated as stale.
+    version = item.version
+    if request.method == "POST":
+        version = _int_or_none(request.POST.get("version"))
+        version = -1 if version is None else version
     if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         try:
-            services.item_update(
-                item=item,
-                by=request.user,
-                version=_int_or_none(request.POST.get("version")),
-                **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            services.item_update(item=item, by=request.user, version=version, **changes)
+        except services.ItemConflict as conflict:
+            current = conflict.current
+            mine = request.POST.copy()
+            form = ItemForm(mine, instance=RectificationItem.objects.get(pk=current.pk), members=members)
+            form.is_valid()
+            form.add_error(None, conflict)
+            return render(
+                request,
+                "rectification/item_form.html",
+                {
+                    "form": form,
+                    "item": current,
+                    "problem": current.problem,
+                    "meeting": current.plan.meeting,
+                    "version": current.version,  # saving again knowingly replaces their change
+                    "conflict": _item_differences(current, changes),
+                },
+                status=409,
             )
         except ValidationError as error:
             errors_to_form(form, error)
@@ -297,8 +319,33 @@ def item_edit(request, pk):
     return render(
         request,
         "rectification/item_form.html",
-        {"form": form, "item": item, "problem": item.problem, "meeting": item.plan.meeting, "version": item.version},
+        {"form": form, "item": item, "problem": item.problem, "meeting": item.plan.meeting, "version": version},
     )
+
+
+def _item_differences(current, changes) -> dict:
+    """What the other save left (theirs) next to the form's values (yours), for the fields that differ."""
+
+    def shown(name, value):
+        if value in (None, ""):
+            return "—"
+        field = RectificationItem._meta.get_field(name)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m-%d")
+        return str(value)
+
+    rows = [
+        {
+            "label": RectificationItem._meta.get_field(name).verbose_name,
+            "theirs": shown(name, getattr(current, name)),
+            "yours": shown(name, value),
+        }
+        for name, value in changes.items()
+        if getattr(current, name) != value
+    ]
+    return {"fields": rows, "status": current.get_status_display(), "progress": current.progress_percent}
 
 
 def _int_or_none(value):

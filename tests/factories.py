@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Max
 
 from materials.models import InspectionMaterial
 from meetings.models import AgendaItem, Attendance, CriticismRecord, KeyPoint, Meeting, Speech
@@ -159,7 +160,10 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(PlanFactory)
     problem = factory.SubFactory(ProblemFactory, meeting=factory.SelfAttribute("..plan.meeting"))
-    number = factory.Sequence(lambda n: n + 1)
+    # The plan's next free number: numbers are unique per plan (a database constraint).
+    number = factory.LazyAttribute(
+        lambda o: (o.plan.items.aggregate(last=Max("number"))["last"] or 0) + 1 if o.plan.pk else 1
+    )
     measure = factory.Sequence(lambda n: f"Measure {n}")
     responsible_member = factory.SubFactory(MemberFactory)
     deadline = datetime.date(2023, 6, 30)

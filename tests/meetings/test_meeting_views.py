@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, CriticismRecord, Meeting, Speech
+from meetings.services import attendance_sheet_version
 from tests.factories import AttendanceFactory, CriticismFactory, MeetingFactory, OrganisationFactory
 
 from .helpers import add_members, filled_meeting
@@ -16,9 +17,11 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def _sheet_post(members, overrides=None, guests=()):
+def _sheet_post(members, overrides=None, guests=(), meeting=None):
     overrides = overrides or {}
     data = {
+        # The sheet as it stands, as the page carries it (a save from an older sheet is a conflict).
+        "sheet_version": attendance_sheet_version(meeting) if meeting else "",
         "sheet-TOTAL_FORMS": str(len(members)),
         "sheet-INITIAL_FORMS": str(len(members)),
         "guests-TOTAL_FORMS": str(len(guests)),
@@ -110,7 +113,7 @@ def test_editing_shows_in_the_history_with_who_and_what(client, org, secretary):
     response = client.post(
         reverse("meetings:edit", args=[meeting.pk]),
         {"kind": meeting.kind, "year": meeting.year, "theme": meeting.theme, "held_on": "2023-01-30",
-         "location": "Great Hall"},
+         "location": "Great Hall", "version": meeting.version},
     )  # fmt: skip
     assert response.status_code == 302
     history = client.get(reverse("meetings:history", args=[meeting.pk])).content.decode()
@@ -151,7 +154,7 @@ def test_the_whole_cycle_through_the_pages(client, org, secretary):
     meeting = MeetingFactory(organisation=org, presider=members[0], held_on=TODAY)
     client.force_login(secretary)
     client.post(reverse("meetings:transition", args=[meeting.pk, "prepare"]))
-    client.post(reverse("meetings:attendance", args=[meeting.pk]), _sheet_post(members))
+    client.post(reverse("meetings:attendance", args=[meeting.pk]), _sheet_post(members, meeting=meeting))
     client.post(reverse("meetings:transition", args=[meeting.pk, "held"]))
     client.post(reverse("meetings:transition", args=[meeting.pk, "close"]))
     meeting.refresh_from_db()
@@ -175,6 +178,7 @@ def test_the_sheet_lists_every_member_and_counts_on_the_record(client, org, secr
         {1: {"status": "on_leave", "reason": "Official trip"}},
         guests=[{"name": "Supervision group", "affiliation": "Municipal commission", "role": "observer",
                  "status": "present"}],
+        meeting=meeting,
     )  # fmt: skip
     data["sheet-TOTAL_FORMS"] = data["sheet-INITIAL_FORMS"] = str(len(members) + 1)  # the secretary is a member too
     data.update({f"sheet-{len(members)}-{k}": v for k, v in
@@ -384,7 +388,8 @@ def test_the_history_names_people_and_states_not_ids(client, org, secretary):
     meeting = MeetingFactory(organisation=org, presider=hu, held_on=TODAY)
     client.force_login(secretary)
     data = {"kind": meeting.kind, "year": meeting.year, "theme": meeting.theme, "held_on": TODAY.isoformat(),
-            "location": meeting.location, "presider": zhou.pk, "presider_posts": "Deputy"}  # fmt: skip
+            "location": meeting.location, "presider": zhou.pk, "presider_posts": "Deputy",
+            "version": meeting.version}  # fmt: skip
     client.post(reverse("meetings:edit", args=[meeting.pk]), data)
     client.post(reverse("meetings:transition", args=[meeting.pk, "prepare"]))
     history = client.get(reverse("meetings:history", args=[meeting.pk])).content.decode()

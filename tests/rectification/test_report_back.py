@@ -29,7 +29,7 @@ def _render(meeting):
 
 
 def _plan_items(plan, statuses):
-    return [ItemFactory(plan=plan, number=n + 1, status=s) for n, s in enumerate(statuses)]
+    return [ItemFactory(plan=plan, status=s) for s in statuses]  # numbered on from the plan's last
 
 
 def test_holding_the_next_meeting_takes_the_snapshot_once(plan, next_meeting, secretary):
