@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "simple_history",
     "bootstrap",
     "fontawesomefree",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "core",
     "members",
     "meetings",
@@ -71,8 +75,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "members.sessions.SessionTimeoutMiddleware",
+    "members.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,7 +153,32 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "public:home"
+
+# Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failures lock the account, and the address,
+# for LOGIN_LOCKOUT_MINUTES; unlock in the admin (Access attempts). The address is REMOTE_ADDR;
+# X-Forwarded-For is believed only from TRUSTED_PROXIES (addresses or networks, e.g. 10.0.0.2,10.1.0.0/16).
+AUTHENTICATION_BACKENDS = ["members.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for the stated minutes, not longer
+AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "members.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded as members.AuditEvent
+
+# Two-factor sign-in (django-otp) for superusers, staff, publishers and secretaries. On by default in
+# production; REQUIRE_2FA=0 behind an intranet's single sign-on.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Meeting Records")
+
+# Signed-in sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS in all
+# (members.sessions.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_MAX_HOURS", "8")) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
 # Internationalisation: English and Simplified Chinese.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")

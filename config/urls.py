@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
@@ -11,6 +12,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("members.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("meetings/", include("meetings.urls")),
@@ -18,6 +20,8 @@ urlpatterns = [
     path("meetings/", include("notices.urls")),
     path("meetings/", include("members.urls")),
     path("rectification/", include("rectification.urls")),
+    # One sign-in for the site and the back office: the same lockout, second factor and audit log.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("notices.public_urls")),
 ]

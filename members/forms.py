@@ -18,3 +18,13 @@ class MemberImportForm(forms.Form):
         if upload.size > MAX_IMPORT_SIZE:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app (or, when signing in, a recovery code)."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "none"}),
+    )

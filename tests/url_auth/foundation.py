@@ -17,6 +17,12 @@ TABLE = {
     "favicon": {"expect": {"anonymous": 301}},
     "dashboard": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)}},
     "javascript-catalog": {"expect": {"anonymous": 200}},
+    # Two-factor sign-in (REQUIRE_2FA off here, nobody has an authenticator): each user's own pages.
+    "two_factor": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)}},
+    "two_factor_setup": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)}},
+    "two_factor_recovery_codes": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)}},
+    # Nothing owed: straight on to the dashboard.
+    "two_factor_verify": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 302)}},
 }
 
 SKIP_PREFIXES = {
