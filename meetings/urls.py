@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_create, name="create"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("calendar/renew/", views.calendar_feed_renew, name="feed_renew"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/print/", views.meeting_print, name="print"),
     path("<int:pk>/calendar.ics", views.meeting_calendar, name="calendar"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from core.views import error_text, errors_to_form, post_action
 from members.models import Membership, Organisation
 from members.selectors import organisations_managed_by
+from members.services import feed_key_rotate
 
 from . import ical, selectors, services
 from .forms import (
@@ -630,3 +631,14 @@ def calendar_feed(request, token):
         meetings = ical.upcoming_meetings(user)
         body = ical.calendar_bytes(meetings, _("My meetings"), base_url=request.build_absolute_uri("/"))
     return _ics_response(body, "my-meetings.ics")
+
+
+@login_required
+def calendar_feed_renew(request):
+    """A new address for my calendar feed (POST): calendar apps subscribed to the old one stop getting it."""
+    return post_action(
+        request,
+        lambda: feed_key_rotate(user=request.user),
+        _("Your calendar feed has a new address. Subscribe to it again in your calendar app."),
+        reverse("meetings:list") + "#calendar-feed",
+    )

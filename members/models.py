@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -197,3 +199,26 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.username or self.user_id or '-'}"
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class FeedKey(models.Model):
+    """A user's key for their personal feed addresses (the calendar feed). The addresses are signed
+    with it and with the user's password hash: a new key, or a new password, retires every address
+    made before."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="feed_key"
+    )
+    key = models.CharField(_("key"), max_length=64, default=new_feed_key)
+    rotated_at = models.DateTimeField(_("renewed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("feed key")
+        verbose_name_plural = _("feed keys")
+
+    def __str__(self):
+        return str(self.user)

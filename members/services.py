@@ -1,4 +1,4 @@
-"""Writes to members: importing an organisation's members from a spreadsheet.
+"""Writes to members: importing an organisation's members from a spreadsheet; renewing a feed key.
 
 The import runs in two steps: read and check every row (nothing is saved; every row's
 errors are shown), then save all rows in one transaction — or none, if any row is wrong.
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from .models import Member, Membership, Organisation
+from .models import FeedKey, Member, Membership, Organisation, new_feed_key
 from .permissions import is_secretary_of
 
 MAX_ROWS = 1000
@@ -197,3 +197,15 @@ def members_import(*, organisation: Organisation, rows: list[dict], by) -> list[
         membership.save()
         members.append(member)
     return members
+
+
+@transaction.atomic
+def feed_key_rotate(*, user) -> FeedKey:
+    """A new key for the user's feed addresses: the calendar apps subscribed with the old one stop
+    receiving it. Only the owner renews their own key (the view passes request.user)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    feed_key, _created = FeedKey.objects.select_for_update().get_or_create(user=user)
+    feed_key.key = new_feed_key()
+    feed_key.save()
+    return feed_key

@@ -76,6 +76,8 @@ TABLE = {
         "kwargs": lambda o: {"token": feed_token(o["users"]["secretary"])},
         "expect": {"anonymous": 200, **dict.fromkeys(ALL_SIGNED_IN, 200)},
     },
+    # POST only: a new feed address for the signed-in user (their own, so no object to scope).
+    "meetings:feed_renew": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 405)}},
     "members:import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": _manage()},
     "meetings:detail": {"kwargs": _meeting, "expect": READ},
     "meetings:print": {"kwargs": _meeting, "expect": READ},
