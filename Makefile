@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test lint format check pytest e2e bench messages clean
+.PHONY: install run test lint format check pytest e2e bench messages backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ bench: $(STAMP)
 messages: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# Backups of the configured database and MEDIA_ROOT (scripts/backup.py; see the README).
+backup: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(PY) scripts/backup.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/meeting-records-....tar.gz [FORCE=1]" >&2; exit 2; }
+	DEBUG=$${DEBUG:-1} $(PY) scripts/backup.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
