@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdminMixin, run_service_action, service_action
 
-from .models import Member, Membership, Organisation
+from .models import AuditEvent, Member, Membership, Organisation
 from .permissions import secretary_organisation_ids
 
 __all__ = ["OrganisationScopedAdminMixin", "run_service_action", "service_action"]
@@ -71,3 +71,30 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["member__name", "organisation__name", "post_title"]
     autocomplete_fields = ["member", "organisation"]
     list_select_related = ["member", "organisation"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Security events, for superusers only: a record that is read, never added, changed or deleted."""
+
+    list_display = ["created_at", "kind", "username", "user", "ip_address", "method", "path"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["username", "user__username", "path"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = ["created_at", "kind", "user", "username", "ip_address", "method", "path", "detail"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,69 @@
+"""Refused requests leave a trace: an AuditEvent row and a structured line on "meeting_records.audit".
+
+- 403 (refused): FORBIDDEN, on any path. Stored for signed-in users; for anonymous requests (a
+  failed CSRF check, say) only the log line is written, so nobody can fill the table without an
+  account.
+- 404 to a signed-in user under /meetings/, /rectification/ or /admin/: OUT_OF_SCOPE. Views fetch
+  through scoped querysets, so another organisation's meeting or item is a 404 there; a run of
+  them from one user is someone trying ids.
+
+Other 404s (a mistyped public address) are not security events and are left to the server log.
+"""
+
+import json
+import logging
+
+from django.db import DatabaseError
+
+from . import audit
+from .models import AuditEvent
+
+logger = logging.getLogger("meeting_records.audit")
+
+#: Where a 404 to a signed-in user means an id out of their scope (or not existing at all).
+SCOPED_PREFIXES = ("/meetings/", "/rectification/", "/admin/")
+
+
+def refusal_kind(request, status_code: int) -> str | None:
+    """The AuditEvent kind of a response, or None when it is not a refusal worth recording."""
+    if status_code == 403:
+        return AuditEvent.Kind.FORBIDDEN
+    if status_code == 404 and request.path_info.startswith(SCOPED_PREFIXES):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return AuditEvent.Kind.OUT_OF_SCOPE
+    return None
+
+
+class AuditRefusalsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        kind = refusal_kind(request, response.status_code)
+        if kind is not None:
+            self.record(request, kind, response.status_code)
+        return response
+
+    def record(self, request, kind: str, status_code: int) -> None:
+        outcome = "forbidden" if kind == AuditEvent.Kind.FORBIDDEN else "not_found"
+        detail = f"HTTP {status_code}"
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            line = {
+                "event": str(kind),
+                "outcome": outcome,
+                "user": "",
+                "user_id": None,
+                "address": audit.client_ip(request),
+                "method": request.method,
+                "path": request.path[:500],
+                "detail": detail,
+            }
+            logger.info(json.dumps(line, ensure_ascii=False), extra={"audit": line})
+            return
+        try:
+            audit.record(kind, request=request, user=user, detail=detail, outcome=outcome)
+        except DatabaseError:  # the response goes out regardless; the failure is logged
+            logger.exception("Could not store the audit event %s for %s", kind, request.path)
