@@ -160,7 +160,7 @@ def test_the_item_page_colours_the_status_and_the_progress_by_the_state(client, 
         item = ItemFactory(plan=plan, status=status, progress_percent=40)
         body = client.get(item.get_absolute_url()).content.decode()
         assert f'class="item-status badge text-bg-{colours.get(status, "warning")}"' in body, status
-        bar = f'<div class="progress-bar{f" bg-{colours[status]}" if status in colours else ""}" style="width: 40%">'
+        bar = f'<div class="progress-bar{f" bg-{colours[status]}" if status in colours else ""} pct-40">'
         assert bar in body, status
         for page in (f"{reverse('rectification:ledger')}?status={status.value}", plan.get_absolute_url()):
             assert bar in client.get(page).content.decode(), (status, page)

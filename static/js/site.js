@@ -1,6 +1,10 @@
-// Small behaviours shared by every page (no framework).
+// Small behaviours shared by every page (no framework). The Content-Security-Policy allows no inline
+// script and no event-handler attributes: pages ask for a behaviour with a data- attribute instead.
 // data-confirm="…" on a form or on its submit button: ask before submitting (e.g. a Remove button).
 // data-confirm-if-filled="…" on a submit button: ask only when a text box of its form already has text.
+// data-autosubmit on a select: submit its form when the choice changes (the language selector).
+// data-print on a button: print the page.
+// data-form-control on a form: give its text boxes Bootstrap's form-control look.
 (function () {
   "use strict";
   function hasText(form) {
@@ -19,4 +23,29 @@
       event.preventDefault();
     }
   });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      el.form.submit();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("[data-print]");
+    if (el) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+  function decorate() {
+    document.querySelectorAll("form[data-form-control] input, form[data-form-control] textarea").forEach(function (el) {
+      if (!/^(checkbox|radio|hidden|submit|button|file)$/.test(el.type)) {
+        el.classList.add("form-control");
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", decorate);
+  } else {
+    decorate();
+  }
 })();

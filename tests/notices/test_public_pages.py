@@ -70,7 +70,7 @@ def test_notice_page_looks_like_a_news_page(client):
     assert '<h1 class="notice-title">The party group holds the 2022 democratic life meeting</h1>' in html
     assert "Municipal People&#x27;s Government" in html
     assert "2023-01-31" in html  # the dateline
-    assert "window.print()" in html and "@media print" in html
+    assert "data-print>" in html and "/static/css/article.css" in html  # the print button; the print layout
     assert f'<link rel="canonical" href="http://testserver{notice.get_absolute_url()}">' in html
     assert '<meta property="og:title" content="The party group holds the 2022 democratic life meeting">' in html
     assert "<li>First point</li>" in html
