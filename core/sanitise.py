@@ -4,7 +4,8 @@ The body's Markdown is rendered without sanitising and the raw HTML is scanned f
 render_markdown will drop: disallowed elements (script, iframe, style…), event attributes
 (onclick…), inline styles and links or images with a scheme other than http, https and mailto.
 Images whose relative address is not one of the notice's uploaded images are reported too:
-they would show as broken pictures on the public site.
+they would show as broken pictures on the public site. Images from other sites are reported as
+shown as links (render_markdown turns them into links, so readers' browsers fetch nothing outside).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from html.parser import HTMLParser
 import markdown as md
 from django.utils.translation import gettext as _
 
-from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, is_site_address
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 HIDDEN_CONTENT = {"script", "style"}
@@ -75,10 +76,19 @@ def removed_parts(body: str, image_urls: set[str] | frozenset[str] = frozenset()
             _("Links or images with an unsafe address removed: %(links)s.")
             % {"links": ", ".join(_unique(scanner.bad_links))}
         )
+    sources = _unique(scanner.image_sources)
+    outside = [src for src in sources if not is_site_address(src)]
+    if outside:
+        warnings.append(
+            _("Images from other sites are shown as links to them, not as images: %(srcs)s.")
+            % {"srcs": ", ".join(src[:60] for src in outside)}
+        )
     unknown = [
         src
-        for src in _unique(scanner.image_sources)
-        if not src.lower().startswith(("http:", "https:", "//")) and src.split("?")[0].split("#")[0] not in image_urls
+        for src in sources
+        if is_site_address(src)
+        and not src.lower().startswith(("http:", "https:"))
+        and src.split("?")[0].split("#")[0] not in image_urls
     ]
     if unknown:
         warnings.append(
