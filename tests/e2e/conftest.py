@@ -44,6 +44,40 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 900}}
 
 
+# Every page reports what its Content-Security-Policy blocked: the DOM's securitypolicyviolation
+# event (init scripts run outside the page's policy) and Chromium's console message about it.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  var where = e.sourceFile + ":" + e.lineNumber;
+  window.__reportCspViolation([e.violatedDirective, e.blockedURI, e.documentURI, where].join(" "));
+});
+"""
+
+
+@pytest.fixture
+def csp_violations():
+    return []
+
+
+@pytest.fixture
+def context(context, csp_violations):
+    """Each browser test fails when any page it opened broke the Content-Security-Policy."""
+    context.expose_binding("__reportCspViolation", lambda source, text: csp_violations.append(f"event: {text}"))
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            csp_violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+    yield context
+    for page in context.pages:  # a round trip to each page delivers the events still on their way
+        if not page.is_closed():
+            page.evaluate("0")
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(csp_violations)), pytrace=False)
+
+
 @pytest.fixture
 def demo(transactional_db, settings, monkeypatch):
     settings.DEBUG = True
