@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Organisations and members")
 
     def ready(self):
-        from . import receivers
+        from . import receivers, role_changes
 
         receivers.connect()
+        role_changes.connect()
