@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.dashboard import Section
 from meetings.models import Meeting
 from members.models import Member, Organisation
-from members.permissions import is_secretary, member_for
+from members.permissions import is_secretary, member_for, secretary_organisation_ids
 
 from .charts import completion_chart
 from .models import Problem, RectificationItem, RectificationPlan
@@ -241,12 +241,15 @@ def filter_options(user, visible, f: dict) -> dict:
             "pk", "title", "year", "kind", "held_on", "organisation__name"
         )[:FILTER_OPTIONS_LIMIT]
     )
-    if f["organisation"]:
+    if f["organisation"] and (user.is_superuser or f["organisation"] in secretary_organisation_ids(user)):
         members = Member.objects.filter(memberships__organisation_id=f["organisation"]).distinct()
     elif user.is_superuser:
         members = Member.objects.all()  # everyone may be responsible somewhere; no scan of every item
     else:
-        members = Member.objects.filter(pk__in=visible.order_by().values("responsible_member_id"))
+        # Only names the user may see: those responsible for the items they see (of the chosen
+        # organisation); never the members of an organisation named in the address.
+        responsible = visible.filter(plan__organisation_id=f["organisation"]) if f["organisation"] else visible
+        members = Member.objects.filter(pk__in=responsible.order_by().values("responsible_member_id"))
     members = list(members.order_by("name").values_list("pk", "name")[:FILTER_OPTIONS_LIMIT])
     return {
         "organisations": organisations,
