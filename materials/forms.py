@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextSafeForm
+
 from .services import MaterialText
 
 MARKDOWN_HELP = _("Markdown: a blank line starts a new paragraph, “- ” a list item, “1. ” a numbered item.")
@@ -16,7 +18,7 @@ def _markdown_area(label, rows=6, help_text=MARKDOWN_HELP):
     )
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(TextSafeForm):
     """The material editor: problems under each aspect of the theme, other problems, causes, measures.
 
     `version` is the version the editor was loaded with; the service refuses a stale one.
@@ -102,7 +104,7 @@ class MaterialForm(forms.Form):
         return data, kept
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextSafeForm):
     comments = forms.CharField(
         label=_("Comments for the author"),
         required=False,

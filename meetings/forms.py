@@ -5,6 +5,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextSafeForm, TextSafeModelForm
 from members.models import Organisation
 from members.selectors import current_members
 
@@ -49,7 +50,7 @@ def _bootstrap(form, small=False, mark_errors=False):
         widget.attrs["class"] = css
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(TextSafeForm):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All")
     )
@@ -77,7 +78,7 @@ class MeetingFilterForm(forms.Form):
         return queryset
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(TextSafeModelForm):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     # The meeting's version when the form was loaded: the service refuses a stale save.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -138,7 +139,7 @@ class MeetingForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("organisation", "version")}
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(TextSafeModelForm):
     class Meta:
         model = AgendaItem
         fields = ["kind", "title", "presenter", "record"]
@@ -171,14 +172,14 @@ class _AbsenceNeedsReason:
         return data
 
 
-class AttendanceRowForm(_AbsenceNeedsReason, forms.Form):
+class AttendanceRowForm(_AbsenceNeedsReason, TextSafeForm):
     member_id = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=MEMBER_ROLE_CHOICES)
     status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
     reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
 
 
-class GuestForm(_AbsenceNeedsReason, forms.Form):
+class GuestForm(_AbsenceNeedsReason, TextSafeForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     affiliation = forms.CharField(label=_("Affiliation or post"), max_length=300, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=GUEST_ROLE_CHOICES, initial=Attendance.Role.OBSERVER)
@@ -188,14 +189,26 @@ class GuestForm(_AbsenceNeedsReason, forms.Form):
     reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
 
 
-AttendanceFormSet = formset_factory(AttendanceRowForm, extra=0)
-GuestFormSet = formset_factory(GuestForm, extra=2, can_delete=True)
+class BaseAttendanceSheet(BaseFormSet):
+    """One row per current member of the organisation (the formset's `initial`): a posted sheet that
+    claims more rows is refused, not built (a forged TOTAL_FORMS would otherwise cost a form per row)."""
+
+    def __init__(self, *args, initial=None, **kwargs):
+        super().__init__(*args, initial=initial, **kwargs)
+        self.max_num = self.absolute_max = len(initial or [])
+
+
+# Work per request stays bounded: at most this many guests or key points are built from one POST.
+MAX_ROWS = 100
+
+AttendanceFormSet = formset_factory(AttendanceRowForm, formset=BaseAttendanceSheet, extra=0)
+GuestFormSet = formset_factory(GuestForm, extra=2, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
 # --- preparation -----------------------------------------------------------------------
 
 
-class StudySessionForm(forms.ModelForm):
+class StudySessionForm(TextSafeModelForm):
     class Meta:
         model = PreparationActivity
         fields = ["title", "date", "end_date", "summary"]
@@ -205,7 +218,7 @@ class StudySessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class OpinionForm(forms.ModelForm):
+class OpinionForm(TextSafeModelForm):
     class Meta:
         model = SolicitedOpinion
         fields = ["source", "content", "addressed_to", "received_on"]
@@ -217,7 +230,7 @@ class OpinionForm(forms.ModelForm):
         self.fields["addressed_to"].empty_label = _("The group as a whole")
 
 
-class TalkForm(forms.ModelForm):
+class TalkForm(TextSafeModelForm):
     class Meta:
         model = HeartToHeartTalk
         fields = ["member_a", "member_b", "date", "summary"]
@@ -233,7 +246,7 @@ class TalkForm(forms.ModelForm):
 # --- in the meeting --------------------------------------------------------------------
 
 
-class CriticismForm(forms.ModelForm):
+class CriticismForm(TextSafeModelForm):
     class Meta:
         model = CriticismRecord
         fields = ["from_member", "to_member", "agenda_item", "content"]
@@ -248,7 +261,7 @@ class CriticismForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
-class SpeechForm(forms.ModelForm):
+class SpeechForm(TextSafeModelForm):
     class Meta:
         model = Speech
         fields = ["kind", "agenda_item", "speaker", "speaker_name", "title", "summary"]
@@ -266,7 +279,7 @@ class SpeechForm(forms.ModelForm):
         return data
 
 
-class KeyPointForm(forms.Form):
+class KeyPointForm(TextSafeForm):
     text = forms.CharField(label=_("Key point"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -304,4 +317,6 @@ class BaseKeyPointFormSet(BaseFormSet):
         return [text for _form, text in self._rows() if text]
 
 
-KeyPointFormSet = formset_factory(KeyPointForm, formset=BaseKeyPointFormSet, extra=0, can_delete=True)
+KeyPointFormSet = formset_factory(
+    KeyPointForm, formset=BaseKeyPointFormSet, extra=0, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+)

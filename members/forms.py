@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextSafeForm
+
 MAX_IMPORT_SIZE = 2 * 1024 * 1024
 
 
-class MemberImportForm(forms.Form):
+class MemberImportForm(TextSafeForm):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
         help_text=_("First row: name, gender, posts, role. One member per row."),
@@ -20,7 +22,7 @@ class MemberImportForm(forms.Form):
         return upload
 
 
-class SecondFactorForm(forms.Form):
+class SecondFactorForm(TextSafeForm):
     """A code from the authenticator app (or, when signing in, a recovery code)."""
 
     token = forms.CharField(

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextSafeForm, TextSafeModelForm
+
 from .models import Notice
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(TextSafeModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -22,7 +24,7 @@ class NoticeForm(forms.ModelForm):
         }
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(TextSafeForm):
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -30,12 +32,15 @@ class ScheduleForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextSafeForm):
     reason = forms.CharField(
-        label=_("Reason for withdrawal"), max_length=300, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("Reason for withdrawal"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": _("Give the reason for the withdrawal.")},
     )
 
 
-class NoticeImageForm(forms.Form):
+class NoticeImageForm(TextSafeForm):
     image = forms.FileField(label=_("Image (JPEG, PNG, GIF or WebP, at most 5 MB)"))
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)

@@ -234,13 +234,13 @@ def notice_unschedule(request, pk):
 @require_POST
 def notice_withdraw(request, pk):
     form = WithdrawForm(request.POST)
-    reason = form.data.get("reason", "")
-    return _action(
-        request,
-        pk,
-        lambda n: services.notice_withdraw(notice=n, by=request.user, reason=reason),
-        _("The notice is withdrawn: its public address now says it is gone."),
-    )
+
+    def withdraw(notice):
+        if not form.is_valid():  # refused in words: a line break, a control character, too long
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        return services.notice_withdraw(notice=notice, by=request.user, reason=form.cleaned_data["reason"])
+
+    return _action(request, pk, withdraw, _("The notice is withdrawn: its public address now says it is gone."))
 
 
 @login_required

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextSafeForm, TextSafeModelForm
+
 from .models import Problem, RectificationItem
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(TextSafeModelForm):
     class Meta:
         model = Problem
         fields = ["meeting", "source", "about_member", "aspect", "description", "severity"]
@@ -17,7 +19,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["about_member"].empty_label = _("— the group as a whole —")
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(TextSafeModelForm):
     class Meta:
         model = RectificationItem
         fields = ["measure", "type", "responsible_member", "responsible_leader", "deadline"]
@@ -51,7 +53,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(TextSafeForm):
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     # No min/max here: the service gives the clear message, and the form keeps what was typed.
     percent = forms.IntegerField(label=_("Progress (%)"))
@@ -62,7 +64,7 @@ class ProgressForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(TextSafeForm):
     confirmed = forms.TypedChoiceField(
         label=_("Verification"),
         choices=[("1", _("Confirmed: close the item")), ("0", _("Not confirmed: back to in progress"))],
@@ -74,6 +76,6 @@ class VerifyForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextSafeForm):
     # Not required here: the service says why a reason is needed, in words the user understands.
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dashboard import Section
+from core.text import BIGINT_MAX, bounded_int
 from meetings.models import Meeting
 from members.models import Member, Organisation
 from members.permissions import is_secretary, member_for, secretary_organisation_ids
@@ -46,10 +47,9 @@ FILTER_KEYS = ("organisation", "meeting", "source", "status", "responsible", "ov
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """An id from the query string, or None: not a number, or one no row can have (a 20-digit id
+    would overflow the query on SQLite and PostgreSQL)."""
+    return bounded_int(value, maximum=BIGINT_MAX)
 
 
 def parse_filters(params) -> dict:
