@@ -2,6 +2,9 @@
 
 The table of contents is a real Word TOC field (Word refreshes it, page numbers included, when
 the document is opened), pre-filled with the materials' titles so every reader shows it.
+
+Every text goes through `core.text.xml_safe`: a control character saved in a material, a name or
+a title (before the forms refused them, or through the admin) is left out instead of breaking the file.
 """
 
 import io
@@ -15,6 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from core.text import one_line, xml_safe
 
 _LIST_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
@@ -30,7 +35,7 @@ _SETTINGS_AFTER_UPDATE_FIELDS = (
 
 def _plain(text: str) -> str:
     """Markdown inline marks removed: Word gets the words, not the asterisks."""
-    return _INLINE.sub("", text).replace("\\", "")
+    return xml_safe(_INLINE.sub("", text).replace("\\", ""))
 
 
 def _field_char(run, kind: str):
@@ -96,7 +101,7 @@ def export_meeting_materials(meeting, materials) -> bytes:
         document.add_paragraph()
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(str(meeting))
+    run = heading.add_run(one_line(str(meeting)))
     run.bold = True
     run.font.size = Pt(22)
     sub = document.add_paragraph()
@@ -111,13 +116,13 @@ def export_meeting_materials(meeting, materials) -> bytes:
         _("Confidential: for the organisation's archive only."),
     ):
         if line:
-            p = document.add_paragraph(line)
+            p = document.add_paragraph(one_line(line))
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_break(document)
 
     # Table of contents
     document.add_heading(_("Contents"), level=1)
-    titles = [f"{m.title or m} — {m.author.name}" for m in materials]
+    titles = [one_line(f"{m.title or m} — {m.author.name}") for m in materials]
     _add_toc(document, titles)
     _page_break(document)
 
@@ -131,11 +136,11 @@ def export_meeting_materials(meeting, materials) -> bytes:
             meta.append(_("on behalf of the group"))
         if material.approved_at:
             meta.append(_("approved on %(date)s") % {"date": timezone.localdate(material.approved_at)})
-        document.add_paragraph().add_run(" · ".join(meta)).italic = True
+        document.add_paragraph().add_run(one_line(" · ".join(meta))).italic = True
         document.add_heading(_("Problems found"), level=2)
         for section in material.problem_sections or []:
             if (section.get("text") or "").strip():
-                document.add_heading(section.get("aspect", ""), level=3)
+                document.add_heading(one_line(section.get("aspect", "")), level=3)
                 _add_markdown(document, section["text"])
         if material.problems.strip():
             if material.problem_sections:

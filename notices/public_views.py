@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.markdown import render_markdown
+from core.text import one_line, xml_safe
 
 from . import permissions
 from . import search as notice_search
@@ -172,7 +173,8 @@ def notice_detail(request, year, pk, slug):
 
 @public_page
 def search(request):
-    raw = request.GET.get("q") or ""
+    # A control character (NUL, which PostgreSQL refuses in a query) is no part of a search: left out.
+    raw = xml_safe(request.GET.get("q") or "")
     q = " ".join(raw.split())[: notice_search.MAX_QUERY_CHARS]
     terms = notice_search.query_terms(q) if q else []
     ids = notice_search.search_notices(q, _published()) if terms else []
@@ -180,8 +182,8 @@ def search(request):
     rows = _published().select_related("organisation").defer("search_vector").in_bulk(list(page.object_list))
     results = [rows[pk] for pk in page.object_list if pk in rows]
     for notice in results:
-        notice.snippet = notice_search.highlight(notice.body, terms + [q])
-        notice.title_html = notice_search.mark_terms(notice.title, terms + [q])
+        notice.snippet = notice_search.highlight(xml_safe(notice.body), terms + [q])
+        notice.title_html = notice_search.mark_terms(one_line(notice.title), terms + [q])
     return _render(
         request,
         "notices/public/search.html",
@@ -223,6 +225,10 @@ def notice_image(request, pk):
 
 
 class LatestNoticesFeed(Feed):
+    """The newest published notices as Atom. Stored text passes through `core.text` on its way out:
+    a control character in a title or body (saved before the forms refused them, or through the
+    admin) is left out rather than making the whole feed unreadable to every subscriber."""
+
     feed_type = Atom1Feed
     title = gettext_lazy("Meeting notices")
     link = "/notices/"
@@ -233,10 +239,10 @@ class LatestNoticesFeed(Feed):
         return list(_published().select_related("organisation").defer("search_vector")[:20])
 
     def item_title(self, item):
-        return item.title
+        return one_line(item.title)
 
     def item_description(self, item):
-        return render_markdown(item.body)
+        return xml_safe(render_markdown(item.body))
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -248,10 +254,10 @@ class LatestNoticesFeed(Feed):
         return max(item.updated_at, item.publish_at)
 
     def item_author_name(self, item):
-        return item.source_organ or (item.organisation.name if item.organisation_id else None)
+        return one_line(item.source_organ or (item.organisation.name if item.organisation_id else "")) or None
 
     def item_categories(self, item):
-        return [item.organisation.name] if item.organisation_id else []
+        return [one_line(item.organisation.name)] if item.organisation_id else []
 
 
 latest_notices_feed = public_page(LatestNoticesFeed())

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import xml_safe
+
 from .models import Problem, RectificationItem
 from .selectors import meeting_title
 
@@ -54,7 +56,10 @@ EXPORT_FIELDS = (
 
 
 def safe_text(value):
-    """Strings that a spreadsheet could take for a formula are kept as text."""
+    """A cell's value and whether it must be kept as text: characters XML cannot carry are left out
+    (a control character saved in an item would otherwise break the whole workbook), and strings
+    that a spreadsheet could take for a formula are kept as text."""
+    value = xml_safe(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return value, True
     return value, False
