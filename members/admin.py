@@ -1,17 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, run_service_action, service_action
+from core.admin import ScopedAdminMixin, SuperuserEditsInlineMixin, run_service_action, service_action
 
 from .models import AuditEvent, Member, Membership, Organisation
 from .permissions import secretary_organisation_ids
+from .selectors import members_managed_by
 
 __all__ = ["OrganisationScopedAdminMixin", "run_service_action", "service_action"]
 
 
 class OrganisationScopedAdminMixin(ScopedAdminMixin):
-    """Rows of the organisations the user is secretary of. Set `organisation_path` to the
-    lookup from the model to its Organisation."""
+    """Rows of the organisations the user is secretary of (members.permissions), and choices
+    scoped the same way (core.admin). Set `organisation_path` to the lookup from the model to
+    its Organisation."""
 
     organisation_path = "organisation"
 
@@ -23,11 +26,19 @@ class OrganisationScopedAdminMixin(ScopedAdminMixin):
         return secretary_organisation_ids(user)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SuperuserEditsInlineMixin, admin.TabularInline):
+    """Memberships carry the roles: only a superuser changes them; secretaries see their organisations'."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["member", "organisation"]
     fields = ["member", "organisation", "role", "post_title", "order", "start_date", "end_date"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(organisation_id__in=secretary_organisation_ids(request.user))
 
 
 @admin.register(Organisation)
@@ -38,6 +49,12 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Where an organisation sits in the tree is the administrator's decision.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "parent"]
 
 
 @admin.register(Member)
@@ -52,6 +69,11 @@ class MemberAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("memberships__organisation")
 
+    def choice_queryset(self, request):
+        """A member named in a form (presider, attendee, responsible member…) is a current member
+        of an organisation the user manages (members.selectors), as the services require."""
+        return members_managed_by(request.user)
+
     def get_readonly_fields(self, request, obj=None):
         # Linking a login account is the administrator's job: secretaries cannot browse users.
         if request.user.is_superuser:
@@ -64,8 +86,11 @@ class MemberAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+    """Who holds which role where, with its history: changed only by a superuser."""
+
     organisation_path = "organisation"
+    superuser_edits_only = True
     list_display = ["member", "organisation", "role", "post_title", "start_date", "end_date"]
     list_filter = ["role", "organisation"]
     search_fields = ["member__name", "organisation__name", "post_title"]
