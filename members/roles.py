@@ -12,6 +12,8 @@ PUBLISHERS_GROUP = "publishers"
 PUBLISH_PERMISSION = "notices.publish_notice"
 
 SECRETARY_APPS = ["members", "meetings", "materials", "rectification", "notices"]
+#: Models of those apps that are no secretary's business: the audit log and calendar-feed keys.
+SECRETARY_EXCLUDED_MODELS = ["auditevent", "feedkey"]
 PUBLISHER_PERMISSIONS = ["publish_notice", "change_notice", "view_notice"]
 
 
@@ -20,10 +22,16 @@ def setup_role_groups(group_model, permission_model) -> None:
 
     Takes the models as arguments so that a migration can pass its historical ones."""
     secretaries, _ = group_model.objects.get_or_create(name=SECRETARIES_GROUP)
+    secretaries.permissions.remove(
+        *permission_model.objects.filter(
+            content_type__app_label__in=SECRETARY_APPS, content_type__model__in=SECRETARY_EXCLUDED_MODELS
+        )
+    )
     secretaries.permissions.add(
         *permission_model.objects.filter(content_type__app_label__in=SECRETARY_APPS)
         .exclude(codename__startswith="delete_")
         .exclude(codename="publish_notice")
+        .exclude(content_type__model__in=SECRETARY_EXCLUDED_MODELS)
     )
     publishers, _ = group_model.objects.get_or_create(name=PUBLISHERS_GROUP)
     publishers.permissions.add(

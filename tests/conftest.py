@@ -10,8 +10,10 @@ from .factories import MeetingFactory, MemberFactory, MembershipFactory, Organis
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "en"
+    # Uploads of every test go to its own folder, never into the project's private-media/.
+    settings.MEDIA_ROOT = tmp_path / "private-media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -178,3 +178,11 @@ def test_a_future_secretary_does_not_manage_yet(org):
     assert not is_secretary_of(user, org.pk)
     assert not organisations_managed_by(user).exists()
     assert member not in current_members([org.pk])
+
+
+def test_secretaries_hold_no_permission_on_the_audit_log_or_feed_keys(demo_users):
+    group = Group.objects.get(name=SECRETARIES_GROUP)
+    held = set(group.permissions.values_list("content_type__model", flat=True))
+    assert "meeting" in held and "inspectionmaterial" in held
+    assert not held & {"auditevent", "feedkey"}
+    assert not group.permissions.filter(codename="publish_notice").exists()

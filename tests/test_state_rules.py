@@ -179,9 +179,10 @@ TAG = re.compile(r"{%.*?%}", re.S)
 
 def _templates():
     base = Path(settings.BASE_DIR)
-    skip = {".venv", "node_modules", "test-artifacts", "static"}
+    skip = {".venv", "node_modules", "test-artifacts", "static", "staticfiles", "private-media", ".git"}
     for path in sorted(base.rglob("*.html")):
-        if not skip.intersection(path.relative_to(base).parts):
+        parts = path.relative_to(base).parts
+        if "templates" in parts and not skip.intersection(parts):
             yield base, path
 
 
