@@ -102,7 +102,7 @@ class MeetingAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
     organisation_path = "organisation"
     form = LoadedVersionForm
-    list_display = ["display_title", "organisation", "kind", "year", "held_on", "presider", "status"]
+    list_display = ["title_shown", "organisation", "kind", "year", "held_on", "presider", "status"]
     list_filter = ["status", "kind", "year", "organisation"]
     search_fields = ["title", "theme", "organisation__name", "presider__name"]
     autocomplete_fields = ["organisation", "presider", "previous_meeting"]
@@ -110,6 +110,10 @@ class MeetingAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "presider"]
     readonly_fields = ["status", "concluding_key_points", "created_by", "created_at", "updated_at"]
     inlines = [AgendaItemInline, AttendanceInline, PreparationInline, SpeechInline]
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_shown(self, obj):
+        return obj.display_title
     actions = [
         service_action(
             "start_preparation",
@@ -160,11 +164,15 @@ class AgendaItemAdmin(MeetingPartAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(MeetingPartAdmin):
-    list_display = ["display_name", "meeting", "role", "status", "reason"]
+    list_display = ["name_shown", "meeting", "role", "status", "reason"]
     list_filter = ["role", "status"]
     search_fields = ["member__name", "name", "meeting__title"]
     autocomplete_fields = ["meeting", "member"]
     list_select_related = ["meeting", "member"]
+
+    @admin.display(description=_("name"))
+    def name_shown(self, obj):
+        return obj.display_name
 
 
 class SolicitedOpinionInline(MeetingPartInline, admin.TabularInline):

@@ -74,11 +74,21 @@ class MemberAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         of an organisation the user manages (members.selectors), as the services require."""
         return members_managed_by(request.user)
 
+    # Linking a login account is the administrator's job: secretaries cannot browse users, so they
+    # see the account's name as text (a link would lead to a page they may not open).
+    def get_exclude(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), "user"]
+
     def get_readonly_fields(self, request, obj=None):
-        # Linking a login account is the administrator's job: secretaries cannot browse users.
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return [*super().get_readonly_fields(request, obj), "user"]
+        return [*super().get_readonly_fields(request, obj), "login_account"]
+
+    @admin.display(description=_("login account"))
+    def login_account(self, obj):
+        return obj.user.get_username() if obj.user_id else "—"
 
     @admin.display(description=_("organisations"))
     def organisation_list(self, obj):

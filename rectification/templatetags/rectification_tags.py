@@ -82,8 +82,9 @@ def report_back_data(meeting) -> dict:
 
 
 @register.inclusion_tag("rectification/includes/report_back.html")
-def report_back(meeting):
-    return report_back_data(meeting)
+def report_back(meeting, standalone=False):
+    """The report on the previous meeting's rectification; inside the minutes it links to its own page."""
+    return {**report_back_data(meeting), "standalone": standalone}
 
 
 def meeting_links(user, meeting) -> dict:
@@ -108,6 +109,10 @@ def meeting_links(user, meeting) -> dict:
         # The ledger of this meeting shows something only to those who see its plan.
         "ledger_url": reverse("rectification:ledger") + query if plan is not None else "",
         "problem_url": reverse("rectification:problem_create") + query if can_manage else "",
+        # How the previous meeting's measures went: reported at this one.
+        "report_back_url": (
+            reverse("rectification:report_back", args=[meeting.pk]) if meeting.previous_meeting_id else ""
+        ),
     }
 
 

@@ -81,7 +81,11 @@ def test_report_back_page_shows_the_tag(client, secretary, other_secretary, plan
     from django.urls import reverse
 
     url = reverse("rectification:report_back", args=[next_meeting.pk])
-    assert "1 measure: 1 verified" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "1 measure: 1 verified" in page
+    assert "The report on its own page" not in page  # no link to itself
+    # The meeting's record links to this page, which nothing else did.
+    assert url in client.get(next_meeting.get_absolute_url()).content.decode()
     client.force_login(other_secretary)
     assert client.get(url).status_code == 404
 
@@ -94,3 +98,14 @@ def test_plan_page_of_the_next_meeting_shows_the_report(client, secretary, plan,
     client.force_login(secretary)
     body = client.get(next_plan.get_absolute_url()).content.decode()
     assert "2 measures: 1 verified, 1 in progress" in body
+
+
+def test_a_held_meeting_links_to_the_report_from_its_rectification_card(client, secretary, plan, next_meeting):
+    from django.urls import reverse
+
+    from meetings.models import Meeting
+
+    Meeting.objects.filter(pk=next_meeting.pk).update(status=Meeting.Status.HELD)
+    client.force_login(secretary)
+    page = client.get(next_meeting.get_absolute_url()).content.decode()
+    assert reverse("rectification:report_back", args=[next_meeting.pk]) in page
