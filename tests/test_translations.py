@@ -32,15 +32,15 @@ def _entries(text):
         if fields.get("msgid", "") == "":
             continue
         strs = [v for k, v in fields.items() if k.startswith("msgstr")]
-        entries.append((flags, fields["msgid"], strs))
+        entries.append((flags, fields["msgid"], strs, fields.get("msgctxt")))
     return entries
 
 
 def test_every_message_has_a_chinese_translation():
     entries = _entries(PO.read_text(encoding="utf-8"))
     assert len(entries) > 100
-    untranslated = [msgid for flags, msgid, strs in entries if not all(s.strip() for s in strs)]
-    fuzzy = [msgid for flags, msgid, strs in entries if "fuzzy" in flags]
+    untranslated = [msgid for flags, msgid, strs, _ctx in entries if not all(s.strip() for s in strs)]
+    fuzzy = [msgid for flags, msgid, strs, _ctx in entries if "fuzzy" in flags]
     assert untranslated == []
     assert fuzzy == []
 
@@ -49,8 +49,11 @@ def test_compiled_catalogue_is_current():
     """The committed .mo says what the .po says (run `make messages` after editing the .po)."""
     stale = []
     with translation.override("zh-hans"):
-        for _flags, msgid, strs in _entries(PO.read_text(encoding="utf-8")):
-            if len(strs) == 1 and "\\" not in msgid and translation.gettext(msgid) != strs[0]:
+        for _flags, msgid, strs, context in _entries(PO.read_text(encoding="utf-8")):
+            if len(strs) != 1 or "\\" in msgid:
+                continue
+            shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            if shown != strs[0]:
                 stale.append(msgid)
     assert stale == []
 
