@@ -64,8 +64,13 @@ class MeetingFilterForm(TextSafeForm):
         _bootstrap(self, small=True)
 
     def filter(self, queryset):
-        if not self.is_valid():
+        """The meetings the filters ask for. A filter that is not valid (an id or a year out of range, a
+        control character) is marked on the form and matches nothing, rather than being ignored."""
+        if not self.is_bound:
             return queryset
+        if not self.is_valid():
+            _bootstrap(self, small=True, mark_errors=True)
+            return queryset.none()
         data = self.cleaned_data
         if data.get("organisation"):
             queryset = queryset.filter(organisation=data["organisation"])

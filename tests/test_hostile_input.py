@@ -426,13 +426,25 @@ def test_the_ledger_answers_an_out_of_range_id_with_an_empty_list(client, secret
         {"organisation": "-1"},
         {"year": "99999999999999999999"},
         {"status": "\x00"},
-        {"page": "99999999999999999999"},
+        {"kind": "<script>"},
     ],
 )
-def test_the_meeting_list_answers_an_out_of_range_filter(client, secretary, meeting, params):
+def test_the_meeting_list_answers_an_out_of_range_filter_with_nothing_and_a_marked_field(
+    client, secretary, meeting, params
+):
     client.force_login(secretary)
     response = client.get(reverse("meetings:list"), params)
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "No meetings." in page and meeting.get_absolute_url() not in page
+    assert "is-invalid" in page
+
+
+@pytest.mark.django_db
+def test_the_meeting_list_pages_past_the_end_to_the_last_page(client, secretary, meeting):
+    client.force_login(secretary)
+    response = client.get(reverse("meetings:list"), {"page": "99999999999999999999"})
+    assert response.status_code == 200 and meeting.get_absolute_url() in response.content.decode()
 
 
 @pytest.mark.django_db
