@@ -46,14 +46,23 @@ SORT_LABELS = {
 FILTER_KEYS = ("organisation", "meeting", "source", "status", "responsible", "overdue", "sort")
 
 
+# The id a filter gets when the one asked for cannot exist: it matches nothing.
+NO_SUCH_ID = -1
+
+
 def _int(value):
-    """An id from the query string, or None: not a number, or one no row can have (a 20-digit id
-    would overflow the query on SQLite and PostgreSQL)."""
-    return bounded_int(value, maximum=BIGINT_MAX)
+    """An id from the query string: None when the filter is not given, NO_SUCH_ID when it is not an id
+    any row can have (a word, a negative number, a 20-digit id that would overflow the query on SQLite
+    and PostgreSQL), so the ledger answers with no items rather than ignoring the filter."""
+    if value in (None, ""):
+        return None
+    number = bounded_int(value, maximum=BIGINT_MAX)
+    return NO_SUCH_ID if number is None else number
 
 
 def parse_filters(params) -> dict:
-    """The ledger's filters from a GET QueryDict; unknown values are ignored, never an error."""
+    """The ledger's filters from a GET QueryDict; never an error: an unknown status, source or sort is
+    ignored, an id that cannot exist matches nothing."""
     sort = params.get("sort") or "number"
     if sort.lstrip("-") not in SORTS:
         sort = "number"

@@ -16,10 +16,12 @@ A 500 surfaces as the view's exception (the test client re-raises it).
 """
 
 import datetime
+import io
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
+import openpyxl
 import pytest
 from django.apps import apps
 from django.contrib.messages import constants as message_levels
@@ -409,13 +411,22 @@ def test_a_notice_withdrawal_reason_with_nul_is_refused_and_nothing_changes(clie
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("param", ["meeting", "organisation", "responsible"])
-@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "-99999999999999999999"])
-def test_the_ledger_answers_an_out_of_range_id_with_an_empty_list(client, secretary, param, value):
-    ItemFactory(plan__meeting=MeetingFactory(organisation=secretary.member.memberships.first().organisation))
+@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "-99999999999999999999", "x"])
+def test_the_ledger_answers_an_id_that_cannot_exist_with_no_items(client, secretary, param, value):
+    item = ItemFactory(
+        plan__meeting=MeetingFactory(organisation=secretary.member.memberships.first().organisation),
+        measure="A measure of the ledger",
+    )
     client.force_login(secretary)
-    for name in ("rectification:ledger", "rectification:ledger_print", "rectification:ledger_export"):
+    assert item.measure in client.get(reverse("rectification:ledger")).content.decode()
+    for name in ("rectification:ledger", "rectification:ledger_print"):
         response = client.get(reverse(name), {param: value})
         assert response.status_code == 200, name
+        assert item.measure not in response.content.decode(), name
+    response = client.get(reverse("rectification:ledger_export"), {param: value})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 1  # the header alone
 
 
 @pytest.mark.django_db
