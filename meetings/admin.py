@@ -114,6 +114,7 @@ class MeetingAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("title"), ordering="title")
     def title_shown(self, obj):
         return obj.display_title
+
     actions = [
         service_action(
             "start_preparation",
