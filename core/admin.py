@@ -21,14 +21,17 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from .forms import TextSafeModelForm
 from .views import error_text
 
 
-class ScopedModelForm(forms.ModelForm):
+class ScopedModelForm(TextSafeModelForm):
     """The base form of every scoped admin and inline.
 
     `admin_user` is set on each form class the admin builds (for the request's user); the
-    values the edited row already holds stay valid choices even when out of the user's scope."""
+    values the edited row already holds stay valid choices even when out of the user's scope.
+    Text is checked as on every page (core.forms): no control characters, one-line fields on one
+    line, dates in 1921-2100."""
 
     admin_user = None
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.text import check_one_line
+
 from .models import FeedKey, Member, Membership, Organisation, new_feed_key
 from .permissions import is_secretary_of
 
@@ -159,6 +161,11 @@ def check_member_rows(*, organisation: Organisation, rows: list[dict]) -> list[d
             )
         if len(row["posts"]) > 500:
             errors.append(_("The posts are longer than 500 characters."))
+        for value in (row["name"], row["posts"], row.get("email", "")):
+            try:
+                check_one_line(value or "")
+            except ValidationError as error:
+                errors.extend(error.messages)
         checked.append(
             {
                 **row,

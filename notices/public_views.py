@@ -110,7 +110,13 @@ def notice_list(request):
         year = None
     if org_id:
         qs = qs.filter(organisation_id=org_id)
-    total = page_cache.memo(f"count:{year}:{org_id}", qs.count)
+    # A filter that cannot name anything (a word, a huge or negative number) matches nothing,
+    # rather than being dropped and showing every notice as if it had matched.
+    invalid = any(request.GET.get(name, "") not in ("", None) and value is None for name, value in
+                  (("organisation", org_id), ("year", year)))  # fmt: skip
+    if invalid:
+        qs = qs.none()
+    total = page_cache.memo(f"count:{year}:{org_id}:{invalid}", qs.count)
     paginator = CountedPaginator(
         qs.select_related("organisation").only(*LIST_FIELDS, "organisation__name"), PER_PAGE, total
     )

@@ -285,3 +285,25 @@ def test_item_actions_verify_reopen_and_cancel_go_through_the_services(client, s
     open_item.refresh_from_db()
     assert open_item.status == S.CANCELLED and open_item.status_reason == "Cancelled in the back office."
     assert open_item.history.first().history_user == superuser
+
+
+def test_admin_forms_refuse_control_characters_as_the_pages_do(client, superuser, meeting):
+    """The back office checks text as every page does (core.forms): nothing invisible is stored."""
+    client.force_login(superuser)
+    url = reverse("admin:members_organisation_change", args=[meeting.organisation_id])
+    organisation = meeting.organisation
+    response = client.post(
+        url,
+        {
+            "name": "Party group\x00 of the city",
+            "short_name": "",
+            "kind": organisation.kind,
+            "source_organ": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200 and "U+0000" in response.content.decode()
+    organisation.refresh_from_db()
+    assert "\x00" not in organisation.name

@@ -130,3 +130,18 @@ def test_only_the_organisations_secretaries_may_import(client, org, request, who
     assert client.get(_url(org)).status_code == 404
     assert client.post(_url(org), {"file": _csv(GOOD_CSV)}).status_code == 404
     assert Member.objects.count() == before
+
+
+def test_a_name_or_post_with_a_control_character_or_line_break_is_refused(client, org, secretary):
+    """A spreadsheet cell may carry a line break or an invisible character: the row is refused, not stored."""
+    client.force_login(secretary)
+    text = (
+        "name,gender,posts,role\n"
+        "Li\u0007 Ming,male,Vice mayor,member\n"  # an invisible bell character
+        'Wang Fang,female,"Secretary-general\nof the office",member\n'  # a line break inside the cell
+    )
+    before = Member.objects.count()
+    body = client.post(_url(org), {"file": _csv(text)}).content.decode()
+    assert "2 rows have errors. Nothing has been saved" in body
+    assert "U+0007" in body
+    assert Member.objects.count() == before

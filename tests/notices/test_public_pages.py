@@ -145,6 +145,10 @@ def test_list_has_archives_by_year_and_organisation(client):
     by_org = client.get("/notices/", {"organisation": org.pk}).content.decode()
     assert "New district notice" in by_org and "Old notice" not in by_org
     assert client.get("/notices/", {"year": "abc", "organisation": "x"}).status_code == 200
+    # A filter that names nothing shows nothing, not every notice as if it had matched.
+    for bad in [{"organisation": "99999999999999999999"}, {"organisation": "-1"}, {"year": "0"}]:
+        html = client.get("/notices/", bad).content.decode()
+        assert "Old notice" not in html and "New district notice" not in html
 
 
 def test_feed_is_atom(client):
