@@ -93,23 +93,21 @@ class ScopedChoicesMixin:
 
     form = ScopedModelForm
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _scoped_formfield(self, make_field, db_field, request, kwargs):
+        """The field with the choices the user may name, unless the admin set its own queryset."""
         scoped = "queryset" not in kwargs
         if scoped:
             kwargs["queryset"] = choosable(self.admin_site, request, db_field.remote_field.model)
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = make_field(db_field, request, **kwargs)
         if field is not None and scoped:
             field.scoped_choices = True
         return field
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped_formfield(super().formfield_for_foreignkey, db_field, request, kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        scoped = "queryset" not in kwargs
-        if scoped:
-            kwargs["queryset"] = choosable(self.admin_site, request, db_field.remote_field.model)
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and scoped:
-            field.scoped_choices = True
-        return field
+        return self._scoped_formfield(super().formfield_for_manytomany, db_field, request, kwargs)
 
 
 class ScopedInlineMixin(ScopedChoicesMixin):
