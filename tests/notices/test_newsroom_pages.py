@@ -127,6 +127,8 @@ def test_draft_preview_has_no_print_button_but_the_public_page_has(client, secre
     client.force_login(secretary)
     html = client.get(reverse("newsroom:draft", args=[held_english.pk])).content.decode()
     assert "Ma Lei" in html and "data-print" not in html
+    # Nothing is published yet: the preview gives the dateline, not a publication date.
+    assert "Dateline:" in html and "Published:" not in html
 
 
 # -- 4. last editor, history direction, title conflicts -----------------------------------
