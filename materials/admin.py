@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import LoadedVersionForm, ReadOnlyInlineMixin
+from meetings.permissions import manageable
 from members.admin import OrganisationScopedAdminMixin, service_action
-from members.permissions import member_for, secretary_organisation_ids
+from members.permissions import member_for
 
 from . import permissions, services
 from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
@@ -19,9 +20,7 @@ from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
 def readable_materials(user) -> Q:
     """A filter on InspectionMaterial: what the user may read (materials.permissions.readable) of the
     meetings of the organisations they manage."""
-    return permissions.readable(user, InspectionMaterial) & Q(
-        meeting__organisation_id__in=secretary_organisation_ids(user)
-    )
+    return permissions.readable(user, InspectionMaterial) & manageable(user, prefix="meeting__")
 
 
 class MaterialRecordAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):

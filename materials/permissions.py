@@ -9,7 +9,6 @@ materials models: the querysets import this module.
 
 from django.db.models import Q
 
-from meetings.models import Meeting
 from meetings.permissions import attends, is_attendee
 from members.models import Membership
 from members.permissions import is_secretary_of, member_for, secretary_organisation_ids
@@ -83,4 +82,4 @@ def can_write_for_group(member, meeting) -> bool:
 
 
 def can_start_material(user, meeting) -> bool:
-    return meeting.status != Meeting.Status.CLOSED and is_attendee(member_for(user), meeting)
+    return not meeting.is_closed and is_attendee(member_for(user), meeting)

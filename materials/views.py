@@ -21,7 +21,8 @@ from core.markdown import render_markdown
 from core.uploads import private_download
 from core.views import errors_to_form, post_action
 from meetings.models import Attendance, Meeting
-from members.permissions import is_secretary_of, member_for
+from meetings.permissions import can_manage_meeting
+from members.permissions import member_for
 
 from . import permissions, services
 from .docx_export import export_meeting_materials
@@ -59,15 +60,15 @@ def meeting_materials(request, meeting_pk):
         .select_related("author")
         .order_by("-on_behalf_of_group", "author__name")
     )
-    reviewer = is_secretary_of(request.user, meeting.organisation_id)
+    reviewer = can_manage_meeting(request.user, meeting)
     missing = []
     if reviewer:
         with_material = {m.author_id for m in materials if not m.on_behalf_of_group}
         missing = [
             a.member
-            for a in meeting.attendances.filter(
-                member__isnull=False, role__in=[Attendance.Role.PRESIDER, Attendance.Role.PARTICIPANT]
-            ).select_related("member")
+            for a in meeting.attendances.filter(member__isnull=False, role__in=Attendance.SHOULD_ATTEND).select_related(
+                "member"
+            )
             if a.member_id not in with_material
         ]
     member = member_for(request.user)
@@ -114,7 +115,7 @@ def material_start(request, meeting_pk):
             "meeting": meeting,
             "group": group,
             "can_write_for_group": permissions.can_write_for_group(member, meeting),
-            "closed": meeting.status == Meeting.Status.CLOSED,
+            "closed": meeting.is_closed,
         },
     )
 

@@ -21,7 +21,7 @@ from .models import (
 
 
 def _is_closed(meeting) -> bool:
-    return meeting is not None and meeting.status == Meeting.Status.CLOSED
+    return meeting is not None and meeting.is_closed
 
 
 CLOSED_MESSAGE = _("This meeting is closed: its record can no longer be changed.")

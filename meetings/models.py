@@ -220,6 +220,9 @@ class Attendance(models.Model):
         ABSENT = "absent", _("absent")
         ON_LEAVE = "on_leave", _("on leave")
 
+    #: The roles expected to attend (and to write a material); the others are guests.
+    SHOULD_ATTEND = frozenset({Role.PRESIDER, Role.PARTICIPANT})
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
     )
@@ -274,7 +277,7 @@ class Attendance(models.Model):
 
     @property
     def should_attend(self) -> bool:
-        return self.role in (self.Role.PRESIDER, self.Role.PARTICIPANT)
+        return self.role in self.SHOULD_ATTEND
 
     @property
     def is_present(self) -> bool:

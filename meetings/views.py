@@ -99,9 +99,7 @@ def meeting_detail(request, pk):
     if context["can_manage"]:
         attendances = context["attendances"]
         context["missing_to_hold"] = (
-            selectors.what_is_missing_to_hold(meeting, attendances)
-            if meeting.status == Meeting.Status.PREPARING
-            else []
+            selectors.what_is_missing_to_hold(meeting, attendances) if meeting.is_preparing else []
         )
         context["missing_to_close"] = selectors.what_is_missing_to_close(meeting) if meeting.is_held else []
     return render(request, "meetings/meeting_detail.html", context)
@@ -347,7 +345,7 @@ def _attendance_differences(meeting, members, rows, guest_rows) -> list[dict]:
 @login_required
 def meeting_attendance(request, pk):
     meeting = _managed_meeting(request, pk)
-    if meeting.status == Meeting.Status.CLOSED:
+    if meeting.is_closed:
         # The record is final: show the sheet as it was kept, not a form whose save can only fail.
         if request.method == "POST":
             messages.error(request, _("This meeting is closed: its record can no longer be changed."))

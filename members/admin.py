@@ -6,7 +6,7 @@ from core.admin import ScopedAdminMixin, SuperuserEditsInlineMixin, run_service_
 
 from .models import AuditEvent, Member, Membership, Organisation
 from .permissions import secretary_organisation_ids
-from .selectors import members_managed_by
+from .selectors import members_managed_by, organisations_managed_by
 
 __all__ = ["OrganisationScopedAdminMixin", "run_service_action", "service_action"]
 
@@ -35,10 +35,7 @@ class MembershipInline(SuperuserEditsInlineMixin, admin.TabularInline):
     fields = ["member", "organisation", "role", "post_title", "order", "start_date", "end_date"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(organisation_id__in=secretary_organisation_ids(request.user))
+        return super().get_queryset(request).filter(organisation__in=organisations_managed_by(request.user))
 
 
 @admin.register(Organisation)

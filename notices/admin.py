@@ -12,23 +12,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import LoadedVersionForm, ScopedInlineMixin, ScopedModelForm
 from core.uploads import JPEG, PNG, safe_name, validate_upload
 from members.admin import OrganisationScopedAdminMixin, service_action
-from members.permissions import is_publisher, secretary_organisation_ids
+from members.permissions import is_publisher
 
 from . import permissions, services
 from .models import Notice, NoticeImage
 from .services import notice_saved_elsewhere
 
 IMAGE_TYPES = (JPEG, PNG)
-
-
-def editable_notices(user) -> Q:
-    """A filter on Notice: those `notices.permissions.can_edit` lets the user change."""
-    if user.is_superuser or is_publisher(user):
-        return Q()
-    org_ids = secretary_organisation_ids(user)
-    return Q(status=Notice.Status.DRAFT) & (
-        Q(organisation_id__in=org_ids) | Q(organisation__isnull=True, meeting__organisation_id__in=org_ids)
-    )
 
 
 class NoticeForm(LoadedVersionForm):
@@ -106,7 +96,7 @@ class NoticeAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
     def choice_queryset(self, request):
         """A notice named in a form (an image's) is one the user may change."""
-        return self.get_queryset(request).filter(editable_notices(request.user))
+        return self.get_queryset(request).filter(permissions.editable(request.user, Notice))
 
     def is_locked(self, request, obj) -> bool:
         return not permissions.can_edit(request.user, obj)

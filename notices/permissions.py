@@ -8,7 +8,7 @@ notices models: the querysets import this module.
 from django.db.models import Q
 
 from meetings.permissions import can_manage_meeting
-from members.permissions import is_publisher, is_secretary, is_secretary_of, secretary_organisation_ids
+from members.permissions import is_publisher, is_secretary, secretary_organisation_ids
 
 __all__ = [
     "can_draft",
@@ -16,6 +16,7 @@ __all__ = [
     "can_publish",
     "can_read",
     "can_use_newsroom",
+    "editable",
     "in_newsroom",
 ]
 
@@ -41,23 +42,30 @@ def can_read(user, notice) -> bool:
     return type(notice).objects.filter(in_newsroom(user), pk=notice.pk).exists()
 
 
-def _organisation_id(notice):
-    if notice.organisation_id:
-        return notice.organisation_id
-    return notice.meeting.organisation_id if notice.meeting_id else None
-
-
 def can_draft(user, meeting) -> bool:
     """Drafting a notice from the record: the secretaries of the meeting's organisation."""
     return can_manage_meeting(user, meeting)
 
 
+def editable(user, model) -> Q:
+    """Publishers edit any notice; a secretary edits their organisation's notice (directly, or through
+    its meeting) while it is a draft. `model` is Notice (the querysets import this module)."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser or is_publisher(user):
+        return Q()
+    org_ids = secretary_organisation_ids(user)
+    return Q(status=model.Status.DRAFT) & (
+        Q(organisation_id__in=org_ids) | Q(organisation__isnull=True, meeting__organisation_id__in=org_ids)
+    )
+
+
 def can_edit(user, notice) -> bool:
-    """Publishers edit any notice; a secretary edits their organisation's notice while it is a draft."""
+    """The instance form of `editable`."""
     if is_publisher(user):
         return True
-    org_id = _organisation_id(notice)
-    return notice.status == notice.Status.DRAFT and org_id is not None and is_secretary_of(user, org_id)
+    model = type(notice)
+    return model.objects.filter(editable(user, model), pk=notice.pk).exists()
 
 
 def can_publish(user, notice) -> bool:

@@ -114,9 +114,9 @@ def notice_update(
 ) -> Notice:
     """Save the editor's text. A stale save (someone saved since `expected_version`)
     raises NoticeConflict and changes nothing."""
-    if not can_edit(by, notice):
-        raise PermissionDenied
     current = _locked(notice)
+    if not can_edit(by, current):  # on the locked row: its state cannot change under the check
+        raise PermissionDenied
     if current.version != expected_version:
         raise NoticeConflict(current)
     current.title = title

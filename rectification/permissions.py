@@ -81,7 +81,7 @@ def readable_plans(user) -> Q:
     q = Q(organisation_id__in=secretary_organisation_ids(user))
     member = member_for(user)
     if member is not None:
-        q |= Q(items__responsible_member=member)
+        q |= Q(items__responsible_member=member) | Q(items__responsible_leader=member)
     return q
 
 
@@ -94,7 +94,7 @@ def readable_problems(user) -> Q:
     q = Q(meeting__organisation_id__in=secretary_organisation_ids(user))
     member = member_for(user)
     if member is not None:
-        q |= Q(about_member=member) | Q(items__responsible_member=member)
+        q |= Q(about_member=member) | Q(items__responsible_member=member) | Q(items__responsible_leader=member)
     return q
 
 
@@ -140,7 +140,7 @@ def item_actions(user, item) -> dict[str, bool]:
     The same role checks as the services, and the same states they accept."""
     return {
         "report": can_report_progress(user, item) and item.is_open,
-        "verify": can_verify(user, item) and item.status == item.Status.DONE,
+        "verify": can_verify(user, item) and item.is_awaiting_verification,
         "reopen": can_reopen(user, item) and item.is_closed,
         "cancel": can_cancel(user, item) and not item.is_closed,
         "edit": can_edit(user, item) and not item.is_closed,

@@ -18,7 +18,7 @@ from core.dashboard import Section
 from core.text import BIGINT_MAX, bounded_int
 from meetings.models import Meeting
 from members.models import Member, Organisation
-from members.permissions import is_secretary, member_for, secretary_organisation_ids
+from members.permissions import is_secretary, is_secretary_of, member_for
 
 from .charts import completion_chart
 from .models import Problem, RectificationItem, RectificationPlan
@@ -250,7 +250,7 @@ def filter_options(user, visible, f: dict) -> dict:
             "pk", "title", "year", "kind", "held_on", "organisation__name"
         )[:FILTER_OPTIONS_LIMIT]
     )
-    if f["organisation"] and (user.is_superuser or f["organisation"] in secretary_organisation_ids(user)):
+    if f["organisation"] and is_secretary_of(user, f["organisation"]):
         members = Member.objects.filter(memberships__organisation_id=f["organisation"]).distinct()
     elif user.is_superuser:
         members = Member.objects.all()  # everyone may be responsible somewhere; no scan of every item

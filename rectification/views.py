@@ -16,7 +16,8 @@ from core.uploads import private_download
 from core.views import error_text, errors_to_form
 from materials.models import InspectionMaterial
 from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
-from members.selectors import current_members, members_managed_by, organisations_managed_by
+from members.permissions import is_secretary
+from members.selectors import current_members, members_managed_by
 
 from . import exports, permissions, selectors, services
 from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm
@@ -163,9 +164,7 @@ def _item_page(request, item, *, progress_form=None, verify_form=None, reopen_fo
         "can_verify": actions["verify"],
         # A secretary responsible for the item is told why there is no verification form.
         "verify_elsewhere": (
-            item.status == RectificationItem.Status.DONE
-            and not actions["verify"]
-            and permissions.can_manage_item(user, item)
+            item.is_awaiting_verification and not actions["verify"] and permissions.can_manage_item(user, item)
         ),
         "can_reopen": actions["reopen"],
         "can_cancel": actions["cancel"],
@@ -433,7 +432,7 @@ def _prefill(key, obj, source):
 @require_http_methods(["GET", "POST"])
 def problem_create(request):
     managed = Meeting.objects.managed_by(request.user)
-    if not organisations_managed_by(request.user).exists():
+    if not is_secretary(request.user):
         raise Http404
     key, source_obj, source = _problem_source(request, managed)
     meetings = managed.order_by("-held_on", "-id")
