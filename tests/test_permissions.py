@@ -186,3 +186,63 @@ def test_secretaries_hold_no_permission_on_the_audit_log_or_feed_keys(demo_users
     assert "meeting" in held and "inspectionmaterial" in held
     assert not held & {"auditevent", "feedkey"}
     assert not group.permissions.filter(codename="publish_notice").exists()
+
+
+def _reads_material(user, material) -> bool:
+    """The materials rule in plain words: the author always; the meeting's secretaries once it is
+    submitted; everyone on the attendance sheet, and the presider, once it is approved."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    member = member_for(user)
+    meeting = material.meeting
+    if member is not None and material.author_id == member.pk:
+        return True
+    manages = Membership.objects.current().secretaries().filter(member__user=user, organisation=meeting.organisation)
+    if manages.exists() and material.status != InspectionMaterial.Status.DRAFT:
+        return True
+    attends = member is not None and (
+        meeting.presider_id == member.pk or meeting.attendances.filter(member=member).exists()
+    )
+    return attends and material.status == InspectionMaterial.Status.APPROVED
+
+
+def _reads_item(user, item) -> bool:
+    """The items rule in plain words: the plan's secretaries, the responsible member and leader."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    member = member_for(user)
+    if member is not None and member.pk in (item.responsible_member_id, item.responsible_leader_id):
+        return True
+    return (
+        Membership.objects.current()
+        .secretaries()
+        .filter(member__user=user, organisation_id=item.plan.organisation_id)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_the_filters_say_what_the_rules_say_in_plain_words(demo_users, role):
+    """Checked against the rule written out by hand, not against the filter itself."""
+    user = demo_users[role]
+    for model, listed, rule in [
+        (InspectionMaterial, InspectionMaterial.objects.visible_to, _reads_material),
+        (RectificationItem, RectificationItem.objects.visible_to, _reads_item),
+    ]:
+        rows = list(model.objects.all())
+        assert rows, f"the demo has no {model.__name__}"
+        expected = {obj.pk for obj in rows if rule(_fresh(user), obj)}
+        assert set(listed(_fresh(user)).values_list("pk", flat=True)) == expected, model.__name__
+
+
+def test_every_checked_model_has_demo_rows_and_no_role_but_admin_sees_all(demo_users):
+    """The agreement test above runs over real rows, and the rules do keep something from someone."""
+    for model, listed, _check in CHECKS:
+        total = model.objects.count()
+        assert total, f"the demo has no {model.__name__}"
+        for role in ["member", "member2", "secretary2"]:
+            assert listed(_fresh(demo_users[role])).count() < total, (model.__name__, role)

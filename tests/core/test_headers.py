@@ -62,7 +62,9 @@ def test_pages_carry_no_inline_script_style_or_event_handler(client, secretary, 
     """What the policy would block, looked for in the pages themselves."""
     client.force_login(secretary)
     for url in ["/", reverse("dashboard"), meeting.get_absolute_url(), reverse("meetings:print", args=[meeting.pk])]:
-        html = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url  # the real page, not an error page
+        html = response.content.decode()
         assert "<style" not in html and " style=" not in html, url
         assert " onclick=" not in html and " onchange=" not in html and "javascript:" not in html, url
         for tag in html.split("<script")[1:]:

@@ -168,7 +168,7 @@ def test_publishers_superusers_and_secretaries_must_use_it(client, request, role
 
 
 def test_a_member_need_not_use_it(client, member_user, require_2fa):
-    assert _login(client, member_user).status_code == 200
+    assert _login(client, member_user).wsgi_request.path == reverse("dashboard")  # not the setup page
     assert client.get(reverse("dashboard")).status_code == 200
 
 
