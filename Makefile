@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test lint format check pytest e2e bench messages backup restore clean
+.PHONY: install run test lint format check pytest e2e screenshots bench messages backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: lint check pytest
 
 e2e: $(STAMP)
 	$(PY) -m pytest -m e2e -p no:randomly
+
+# The user guides' screenshots (docs/images/), taken by the browser tests that walk each role's work.
+SCREENSHOT_TESTS ?= tests/e2e/test_story_zh.py
+screenshots: $(STAMP)
+	SCREENSHOTS=1 $(PY) -m pytest -m e2e -p no:randomly -q $(SCREENSHOT_TESTS)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
