@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivatePagesNoStoreMiddleware",
+    "core.outage.DatabaseCheckMiddleware",  # the sign-in page says at once when the database is down
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "members.sessions.SessionTimeoutMiddleware",

@@ -26,6 +26,10 @@ urlpatterns = [
     path("", include("notices.public_urls")),
 ]
 
+# A lost database answers the outage page (503, in the reader's language, a posted form's text given
+# back) wherever it failed, middleware included; any other error, the plain 500 page.
+handler500 = "core.outage.server_error"
+
 admin.site.site_header = _("Meeting Records")
 admin.site.site_title = _("Meeting Records")
 admin.site.index_title = _("Back office")

@@ -36,6 +36,17 @@ Scheduled notices without a cron job
     I/O), so no cached page outlives the next scheduled publication. L2 entries expire
     at that moment too.
 
+When the database is down
+    A token that cannot be read (``core.outage.is_database_outage``) keeps the last one: the
+    pages of that generation are served *stale* (``X-Public-Cache: stale``, a ``Warning``
+    header, ``Cache-Control: no-cache``), from L1 whatever their age, or from L2 (kept
+    ``PUBLIC_CACHE_STALE_SECONDS``, default an hour, past their age for this), and nothing new
+    is stored. A process that never read a token (a new worker) takes the last one any process
+    read, remembered in the shared cache. The token is tried again every check interval, not on
+    every request; once it reads, pages are fresh again. A page past its age that cannot be
+    rendered because the database went down meanwhile is served stale too. Anything not kept
+    answers the outage page (``core.outage``, 503).
+
 What is cached
     Only GET/HEAD responses with status 200 for requests that carry no session cookie
     and no messages cookie (a signed-in user's page shows their name; a pending
@@ -57,13 +68,17 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache as shared_cache
+from django.db import DatabaseError
 from django.db.models import Max
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils import timezone
 
+from core.outage import is_database_outage
+
 CSRF_PLACEHOLDER = "__public-page-csrf-token-placeholder__"
 GENERATION_KEY = "public:publication-generation"
+TOKEN_KEY = "public:last-generation-token"
 
 
 def _now() -> float:
@@ -84,6 +99,9 @@ class PageCache:
         self._checked_at = 0.0
         self._interval = 0.0  # settings, re-read with the token (LazySettings lookups are not free)
         self._max_age = 600
+        #: The token could not be read (the database is down): the last generation's pages are served
+        #: stale, whatever their age, and nothing new is stored, until a read succeeds again.
+        self.stale = False
 
     # -- the generation token -------------------------------------------------
     def _read_token(self) -> tuple[str, float | None]:
@@ -109,14 +127,30 @@ class PageCache:
         now = _now()
         due = self._next_publish is not None and now >= self._next_publish
         if self._token is None or due or now - self._checked_at >= self._interval:
+            if self.stale and self._token is not None and now - self._checked_at < self._interval:
+                return self._token  # down at the last try: tried again after the interval, not per request
             self._interval = _setting("PUBLIC_CACHE_CHECK_SECONDS", 2.0)
             self._max_age = _setting("PUBLIC_CACHE_MAX_AGE", 600)
-            token, next_ts = self._read_token()
+            try:
+                token, next_ts = self._read_token()
+            except DatabaseError as exc:
+                # The database is down: keep the last known generation (a new process takes the
+                # one remembered in the shared cache); with none, the page cannot be served.
+                token = (self._token or _remembered_token()) if is_database_outage(exc) else None
+                if token is None:
+                    raise
+                with self._lock:
+                    self._token, self._checked_at, self.stale = token, now, True
+                return token
             with self._lock:
-                if token != self._token:
+                changed = token != self._token
+                if changed:
                     self._pages.clear()
                     self._memo.clear()
                 self._token, self._next_publish, self._checked_at = token, next_ts, now
+                self.stale = False
+            if changed:
+                _remember_token(token)
         return self._token
 
     def invalidate_local(self):
@@ -124,27 +158,40 @@ class PageCache:
             self._pages.clear()
             self._memo.clear()
             self._token = None
+            self.stale = False
 
     # -- pages --------------------------------------------------------------
     def get(self, key: str):
         token = self.token()
         with self._lock:
             entry = self._pages.get(key)
-            if entry is not None:
-                if _now() - entry[3] < self._max_age:
-                    self._pages.move_to_end(key)
-                    return entry
-                del self._pages[key]
+            # Past its age, a page is rendered again, but kept until then: if the database is down
+            # by that time, it is still better than an error (`stale_entry`).
+            if entry is not None and (self.stale or _now() - entry[3] < self._max_age):
+                self._pages.move_to_end(key)
+                return entry
         if _use_shared_cache():
             entry = shared_cache.get(f"public:{token}:{key}")
-            if entry is not None:
+            if entry is not None and (self.stale or _now() - entry[3] < self._max_age):
                 self._store_local(key, entry)
                 return entry
         return None
 
+    def stale_entry(self, key: str):
+        """The last page kept under `key`, whatever its age, for a page that could not be rendered
+        because the database went down; the cache is then stale until the token is read again."""
+        with self._lock:
+            entry = self._pages.get(key)
+        if entry is None and self._token is not None and _use_shared_cache():
+            entry = _shared_get(f"public:{self._token}:{key}")
+        if entry is not None:
+            with self._lock:
+                self.stale, self._checked_at = True, _now()
+        return entry
+
     def set(self, key: str, content: bytes, content_type: str, status: int, *, token: str | None):
         """Store a page rendered under `token`; dropped if the generation moved on meanwhile."""
-        if token is None or token != self._token:
+        if token is None or token != self._token or self.stale:
             return
         entry = (content, content_type, status, _now())
         self._store_local(key, entry)
@@ -152,6 +199,8 @@ class PageCache:
             timeout = _setting("PUBLIC_CACHE_MAX_AGE", 600)
             if self._next_publish is not None:
                 timeout = max(1, min(timeout, int(self._next_publish - _now())))
+            # Kept past its age (which `get` checks), to be served stale while the database is down.
+            timeout += _setting("PUBLIC_CACHE_STALE_SECONDS", 3600)
             shared_cache.set(f"public:{self._token}:{key}", entry, timeout)
 
     def _store_local(self, key, entry):
@@ -180,6 +229,29 @@ page_cache = PageCache()
 def _use_shared_cache() -> bool:
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     return not backend.endswith("LocMemCache") and not backend.endswith("DummyCache")
+
+
+def _shared_get(key: str):
+    """A shared-cache read that is only a fallback while the database is down: if the shared
+    cache is down too, there is simply nothing to serve."""
+    try:
+        return shared_cache.get(key)
+    except Exception:  # the outage page is the answer then, not a second error
+        return None
+
+
+def _remembered_token() -> str | None:
+    """The generation last read by any process, for a process that has read none itself when the
+    database goes down (a new worker): the pages of that generation in the shared cache serve."""
+    return _shared_get(TOKEN_KEY) if _use_shared_cache() else None
+
+
+def _remember_token(token: str) -> None:
+    if _use_shared_cache():
+        try:
+            shared_cache.set(TOKEN_KEY, token, None)
+        except Exception:  # only a fallback for an outage; the page is served regardless
+            pass
 
 
 def bump_generation():
@@ -274,6 +346,16 @@ def _serve(request, entry) -> HttpResponse:
     return response
 
 
+def _serve_stale(request, entry) -> HttpResponse:
+    """A page of the last known generation while the database is down: marked stale, and kept by
+    no browser or proxy without asking again."""
+    response = _serve(request, entry)
+    response["X-Public-Cache"] = "stale"
+    response["Warning"] = '110 - "Response is Stale"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 def public_page(view):
     """Serve a public view from the page cache (see the module docstring)."""
 
@@ -288,12 +370,21 @@ def public_page(view):
         key = f"{getattr(request, 'LANGUAGE_CODE', '')}:{origin}{request.path}?{query}"
         entry = page_cache.get(key)
         if entry is not None:
+            if page_cache.stale:
+                return _serve_stale(request, entry)
             return _serve(request, entry)
         token = page_cache._token
         request.public_page_cacheable = True
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
-            response.render()
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+        except DatabaseError as exc:
+            # The database went down since the token was read: a page kept past its age still serves.
+            entry = page_cache.stale_entry(key) if is_database_outage(exc) else None
+            if entry is None:
+                raise
+            return _serve_stale(request, entry)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             entry = (response.content, response["Content-Type"], response.status_code, _now())
             page_cache.set(key, *entry[:3], token=token)
