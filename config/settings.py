@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "core",
+    "outbox",
     "members",
     "meetings",
     "materials",
@@ -228,6 +229,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "meeting-records@localhost")
+# Emails go through the outbox (outbox.sending): written with the change, sent by
+# `manage.py send_outbox --loop`; each SMTP step waits at most EMAIL_TIMEOUT seconds, and a message
+# is given up (and shown failed in the admin) after OUTBOX_MAX_ATTEMPTS attempts.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -1,25 +1,31 @@
-"""Email notifications about materials, sent after the transaction commits (console backend by default).
+"""Email notifications about materials, queued in the outbox within the service's transaction.
 
-The emails say what happened and link to the page; they never carry the confidential text itself.
+A material submitted, returned or approved always has its email, and one that was rolled back has
+none; the outbox worker (`manage.py send_outbox`) sends them, so a mail server that is down never
+stops the action. The emails say what happened and link to the page; they never carry the
+confidential text itself.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from members.models import Membership
+from outbox.services import enqueue
 
 
 def _link(material) -> str:
     return settings.SITE_URL.rstrip("/") + material.get_absolute_url()
 
 
-def _send(messages: list[tuple[str, str, list[str]]]) -> None:
-    batch = [(subject, body, settings.DEFAULT_FROM_EMAIL, to) for subject, body, to in messages if to]
-    if batch:
-        transaction.on_commit(lambda: send_mass_mail(batch, fail_silently=True))
+def _send(kind: str, material, subject: str, body: str, recipients: list[str]) -> None:
+    enqueue(
+        kind=f"materials.{kind}",
+        reference=f"materials.inspectionmaterial:{material.pk}",
+        subject=subject,
+        body=body,
+        recipients=recipients,
+    )
 
 
 def secretary_emails(organisation_id: int) -> list[str]:
@@ -43,7 +49,7 @@ def material_submitted(material) -> None:
         "meeting": material.meeting,
         "link": _link(material),
     }
-    _send([(subject, body, [e]) for e in secretary_emails(material.meeting.organisation_id)])
+    _send("submitted", material, subject, body, secretary_emails(material.meeting.organisation_id))
 
 
 def material_returned(material) -> None:
@@ -52,7 +58,7 @@ def material_returned(material) -> None:
         "Your comparison-inspection material for %(meeting)s was returned with comments. "
         "Read them beside your text and revise it: %(link)s\n"
     ) % {"meeting": material.meeting, "link": _link(material)}
-    _send([(subject, body, _author_email(material))])
+    _send("returned", material, subject, body, _author_email(material))
 
 
 def material_approved(material) -> None:
@@ -61,4 +67,4 @@ def material_approved(material) -> None:
         "meeting": material.meeting,
         "link": _link(material),
     }
-    _send([(subject, body, _author_email(material))])
+    _send("approved", material, subject, body, _author_email(material))

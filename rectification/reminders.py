@@ -1,14 +1,19 @@
-"""Daily reminders: each responsible member gets one email with their items due within 7 days and overdue."""
+"""Daily reminders: each responsible member gets one email with their items due within 7 days and overdue.
+
+The email is queued in the outbox in the same transaction as the day's ReminderLog row, so a member
+is reminded once a day whether or not the mail server answers; the outbox worker sends it.
+"""
 
 import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from outbox.services import enqueue
 
 from .models import RectificationItem, ReminderLog
 
@@ -50,7 +55,7 @@ def _body(member, items, today) -> str:
 
 
 def send_reminders(today: datetime.date | None = None) -> tuple[int, int]:
-    """Send today's reminders; returns (emails sent, members skipped because already reminded today)."""
+    """Queue today's reminders; returns (emails queued, members skipped: already reminded today or no address)."""
     today = today or timezone.localdate()
     by_member = defaultdict(list)
     members = {}
@@ -71,11 +76,12 @@ def send_reminders(today: datetime.date | None = None) -> tuple[int, int]:
             with transaction.atomic():
                 # The log row is written first: a second run the same day (or a parallel one) stops here.
                 ReminderLog.objects.create(member=member, sent_on=today, item_count=len(items))
-                send_mail(
-                    _("Rectification items due: %(n)s") % {"n": len(items)},
-                    _body(member, items, today),
-                    settings.DEFAULT_FROM_EMAIL,
-                    [address],
+                enqueue(
+                    kind="rectification.reminder",
+                    reference=f"members.member:{member.pk}:{today.isoformat()}",
+                    subject=_("Rectification items due: %(n)s") % {"n": len(items)},
+                    body=_body(member, items, today),
+                    recipients=[address],
                 )
         except IntegrityError:
             skipped += 1

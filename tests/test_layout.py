@@ -1,6 +1,6 @@
 """The layout holds: apps depend on each other one way, and no module imports itself round a circle.
 
-    core <- members <- meetings <- materials <- rectification <- notices
+    core <- outbox <- members <- meetings <- materials <- rectification <- notices
 
 Each app may import the apps before it; `config` and `demo` may import all of them. Every import
 counts, including those inside functions (a lazy import is still a dependency). The other
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["core", "members", "meetings", "materials", "rectification", "notices"]
+ORDER = ["core", "outbox", "members", "meetings", "materials", "rectification", "notices"]
 OUTER = ["config", "demo"]
 PACKAGES = ORDER + OUTER
 
@@ -75,9 +75,9 @@ def _app(module: str) -> str:
     return module.split(".")[0]
 
 
-def test_every_app_imports_only_the_apps_before_it():
+def _wrong_imports(graph: dict[str, set[str]]) -> list[str]:
     wrong = []
-    for module, targets in GRAPH.items():
+    for module, targets in graph.items():
         app = _app(module)
         for target in targets:
             other = _app(target)
@@ -85,7 +85,11 @@ def test_every_app_imports_only_the_apps_before_it():
                 continue
             if other in OUTER or ORDER.index(other) > ORDER.index(app):
                 wrong.append(f"{module} imports {target}")
-    assert wrong == []
+    return wrong
+
+
+def test_every_app_imports_only_the_apps_before_it():
+    assert _wrong_imports(GRAPH) == []
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -130,6 +134,18 @@ def test_the_checks_find_what_they_look_for():
     assert "members.models" in GRAPH["members.permissions"]
     assert "meetings.signals" in GRAPH["rectification.apps"]  # imported inside ready()
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_outbox_depends_on_core_only_and_the_apps_may_use_it():
+    """The outbox knows nothing of what its emails are about; the apps that send mail go through it."""
+    outbox_targets = {_app(t) for m, targets in GRAPH.items() if _app(m) == "outbox" for t in targets}
+    assert outbox_targets <= {"core", "outbox"}
+    for app in ["members", "meetings", "materials", "rectification", "notices"]:
+        assert _wrong_imports({f"{app}.services": {"outbox.services"}}) == []
+        assert _wrong_imports({"outbox.services": {f"{app}.models"}}) == ["outbox.services imports " + f"{app}.models"]
+    assert _wrong_imports({"core.views": {"outbox.services"}}) == ["core.views imports outbox.services"]
+    assert "outbox.services" in GRAPH["materials.notifications"]
+    assert "outbox.services" in GRAPH["rectification.reminders"]
 
 
 def test_core_holds_no_models():

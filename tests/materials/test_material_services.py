@@ -1,12 +1,16 @@
 """Services of the materials: every transition, every wrong transition, who may do what."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from materials import permissions, services
 from materials.models import InspectionMaterial
 from materials.services import MaterialConflict, MaterialText
 from meetings.models import Meeting
+from outbox.models import OutboxMessage
 
 from ..factories import MaterialFactory, MeetingFactory
 from .samples import (
@@ -150,22 +154,35 @@ def test_save_with_attachment_stores_it_under_a_safe_name(draft, member_user, se
 # ----------------------------------------------------------------------------- submit
 
 
-def test_submit_keeps_a_revision_and_tells_the_secretaries(
-    draft, member_user, secretary, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        m = services.material_submit(material=draft, by=member_user, text=full_text(), version=draft.version)
+def send_outbox():
+    call_command("send_outbox", stdout=StringIO())
+
+
+def test_submit_keeps_a_revision_and_tells_the_secretaries(draft, member_user, secretary, mailoutbox):
+    m = services.material_submit(material=draft, by=member_user, text=full_text(), version=draft.version)
     assert m.status == Status.SUBMITTED
     assert m.submitted_at is not None
     revision = m.revisions.get()
     assert revision.number == 1
     assert revision.causes == "Relaxed study."
     assert revision.submitted_by == member_user
+    queued = OutboxMessage.objects.get()  # written with the submission, sent by the worker
+    assert (queued.kind, queued.reference, queued.to) == (
+        "materials.submitted",
+        f"materials.inspectionmaterial:{m.pk}",
+        secretary.email,
+    )
+    assert queued.status == OutboxMessage.Status.QUEUED
+    assert mailoutbox == []
+    send_outbox()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [secretary.email]
     assert "submitted" in mailoutbox[0].subject
     assert m.get_absolute_url() in mailoutbox[0].body
     assert "Relaxed study" not in mailoutbox[0].body  # the confidential text stays out of email
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+    send_outbox()
+    assert len(mailoutbox) == 1
 
 
 def test_an_empty_submission_is_refused_and_saves_nothing(draft, member_user, mailoutbox):
@@ -178,6 +195,8 @@ def test_an_empty_submission_is_refused_and_saves_nothing(draft, member_user, ma
     assert draft.status == Status.DRAFT
     assert draft.title != "Typed title"
     assert draft.revisions.count() == 0
+    assert not OutboxMessage.objects.exists()
+    send_outbox()
     assert mailoutbox == []
 
 
@@ -202,15 +221,14 @@ def test_wrong_submissions(submitted, member_user, other_member_user, secretary)
 # ----------------------------------------------------------------------------- review
 
 
-def test_return_with_comments_then_revise_and_resubmit(
-    submitted, member_user, secretary, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        returned = services.material_return(material=submitted, by=secretary, comments="Go deeper on causes.")
+def test_return_with_comments_then_revise_and_resubmit(submitted, member_user, secretary, mailoutbox):
+    returned = services.material_return(material=submitted, by=secretary, comments="Go deeper on causes.")
     assert returned.status == Status.RETURNED
     assert returned.review_comments == "Go deeper on causes."
     assert returned.reviewed_by == secretary
     assert returned.revisions.get(number=1).review_comments == "Go deeper on causes."
+    assert OutboxMessage.objects.filter(kind="materials.returned", to=member_user.email).count() == 1
+    send_outbox()
     assert mailoutbox[-1].to == [member_user.email]
     assert "returned" in mailoutbox[-1].subject
 
@@ -228,14 +246,13 @@ def test_return_needs_comments(submitted, secretary):
     assert submitted.status == Status.SUBMITTED
 
 
-def test_approve_locks_and_tells_the_author(
-    submitted, member_user, secretary, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        approved = services.material_approve(material=submitted, by=secretary)
+def test_approve_locks_and_tells_the_author(submitted, member_user, secretary, mailoutbox):
+    approved = services.material_approve(material=submitted, by=secretary)
     assert approved.status == Status.APPROVED
     assert approved.approved_at is not None
     assert not permissions.can_edit_material(member_user, approved)
+    assert OutboxMessage.objects.filter(kind="materials.approved", to=member_user.email).count() == 1
+    send_outbox()
     assert mailoutbox[-1].to == [member_user.email]
     assert "approved" in mailoutbox[-1].subject
 

@@ -144,6 +144,7 @@ TABLE = {
     "auth.user": NOT_AN_ORGANISATIONS,
     "auth.group": NOT_AN_ORGANISATIONS,
     "members.auditevent": NOT_AN_ORGANISATIONS,
+    "outbox.outboxmessage": NOT_AN_ORGANISATIONS,  # every organisation's emails: superusers only
     "axes.accessattempt": NOT_AN_ORGANISATIONS,
     "axes.accesslog": NOT_AN_ORGANISATIONS,
     "axes.accessfailurelog": NOT_AN_ORGANISATIONS,
