@@ -14,7 +14,9 @@ that owns it, and never touches the machine's own PostgreSQL (5432) or Redis (63
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import ctypes
 import http.client
 import os
 import shutil
@@ -54,6 +56,16 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _die_with_parent():
+    """In the child before exec: the kernel sends SIGTERM when the test process that started it dies,
+    so a crashed or killed test never leaves a server running."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _binary(name: str) -> str:
     found = shutil.which(name)
     if found:
@@ -79,7 +91,9 @@ class RedisServer:
     def start(self):
         args = [_binary("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         args += ["--appendonly", "no", "--dir", str(self.folder)]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
         wait_for(lambda: port_open(self.port), what="redis to listen")
         return self
 
@@ -132,6 +146,7 @@ class PostgresServer:
 
     def start(self):
         self._run(_binary("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "start")
+        atexit.register(self.stop, "immediate")  # pg_ctl daemonises the server: stop it when the tests end
         wait_for(lambda: port_open(self.port), what="postgres to listen")
         return self
 
@@ -207,7 +222,10 @@ class AppServer:
         if log_folder is not None:
             self.log_path = Path(log_folder) / f"gunicorn-{self.port}.log"
             log = self.log_path.open("w")
-        self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
+        atexit.register(self.stop)
         wait_for(lambda: self._answers(), timeout=30, what="gunicorn to answer")
         return self
 
@@ -239,12 +257,16 @@ class AppServer:
 
     def stop(self):
         if self.process and self.process.poll() is None:
+            workers = self.worker_pids()
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+            for pid in workers:  # a worker the master no longer waits for must not outlive the test
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
     def __enter__(self):
         return self.start()
