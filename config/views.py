@@ -5,11 +5,14 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from materials.selectors import dashboard_sections as material_sections
 from meetings.selectors import dashboard_sections as meeting_sections
+from members.permissions import is_secretary
+from notices.permissions import can_use_newsroom
 from notices.selectors import dashboard_sections as notice_sections
 from rectification.selectors import dashboard_sections as rectification_sections
 
@@ -47,9 +50,30 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+def _where_to_go(user) -> list[tuple[str, str]]:
+    """The pages a user may go to when nothing is waiting, by what they do."""
+    links = []
+    if is_secretary(user):
+        links.append((_("Plan a meeting"), reverse("meetings:create")))
+    links.append((_("Meetings"), reverse("meetings:list")))
+    links.append((_("Rectification ledger"), reverse("rectification:ledger")))
+    if can_use_newsroom(user):
+        links.append((_("Newsroom"), reverse("newsroom:list")))
+    links.append((_("Published notices"), reverse("public:list")))
+    return links
+
+
 @login_required
 def dashboard(request):
-    """What is waiting for me: each app contributes its sections for this user."""
+    """What is waiting for me: each app contributes its sections for this user. Sections with entries
+    come first; the others are said in a sentence each; with nothing waiting, the page says so and
+    where to go."""
     user = request.user
     sections = meeting_sections(user) + material_sections(user) + rectification_sections(user) + notice_sections(user)
-    return render(request, "dashboard.html", {"sections": sections})
+    waiting = [s for s in sections if s["items"]]
+    context = {
+        "sections": waiting,
+        "quiet": [s for s in sections if not s["items"]],
+        "where_to_go": [] if waiting else _where_to_go(user),
+    }
+    return render(request, "dashboard.html", context)

@@ -1,6 +1,8 @@
 """Reads a page needs, scoped to the user who asks."""
 
+from django.db.models import Case, Exists, F, OuterRef, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dashboard import Section
@@ -19,82 +21,154 @@ def dashboard_sections(user) -> list[Section]:
     return review_sections(user) + member_sections(user)
 
 
+def _when(meeting: Meeting) -> str:
+    return meeting.held_on.isoformat() if meeting.held_on else _("date not set")
+
+
+def _on(meeting: Meeting) -> str:
+    if meeting.held_on is None:
+        return _("meeting date not set")
+    return _("meeting on %(date)s") % {"date": meeting.held_on.isoformat()}
+
+
+def _shortened(text: str, length: int = 80) -> str:
+    return (text[:length] + "…") if len(text) > length else text
+
+
+def _submitted_on(m: InspectionMaterial) -> str:
+    if m.submitted_at is None:
+        return _on(m.meeting)
+    submitted = _("submitted %(date)s") % {"date": timezone.localdate(m.submitted_at).isoformat()}
+    return f"{submitted} · {_on(m.meeting)}"
+
+
 def review_sections(user) -> list[Section]:
-    """A secretary's review queue: the submitted materials of the meetings they manage."""
+    """A secretary's review queue, and the materials still being written for held meetings (a meeting
+    closes only when none is left in draft or returned)."""
     managed = Meeting.objects.managed_by(user)
     if not managed.exists():
         return []
     waiting = (
         InspectionMaterial.objects.filter(meeting__in=managed, status=InspectionMaterial.Status.SUBMITTED)
         .select_related("author", "meeting")
-        .order_by("submitted_at")[:LIMIT]
+        .order_by("submitted_at", "id")[:LIMIT]
+    )
+    unfinished = (
+        InspectionMaterial.objects.filter(
+            meeting__in=managed.filter(status=Meeting.Status.HELD), status__in=InspectionMaterial.EDITABLE
+        )
+        .select_related("author", "meeting")
+        .order_by("meeting__held_on", "meeting_id", "author__name")[:LIMIT]
     )
     return [
         {
             "title": _("Materials waiting for my review"),
-            "items": [{"label": f"{m.author} — {m.meeting}", "url": m.get_absolute_url(), "meta": ""} for m in waiting],
-            "empty": _("No material is waiting for review."),
+            "items": [
+                {
+                    "label": f"{m.author} — {m.meeting}",
+                    "url": m.get_absolute_url(),
+                    "meta": _submitted_on(m),
+                    "action": _("Review"),
+                }
+                for m in waiting
+            ],
+            "empty": _("No material is waiting for review. Materials appear here when members submit them."),
             "more_url": "",
-        }
+        },
+        {
+            "title": _("Materials not yet submitted for held meetings"),
+            "items": [
+                {
+                    "label": f"{m.author} — {m.meeting}",
+                    "url": reverse("materials:meeting_list", args=[m.meeting_id]),
+                    "meta": _("still %(status)s: the meeting can be closed once it is submitted")
+                    % {"status": m.get_status_display()},
+                    "action": _("Follow up"),
+                }
+                for m in unfinished
+            ],
+            "empty": _("Every material of the held meetings has been submitted."),
+            "more_url": "",
+        },
     ]
 
 
+def _material_entry(m: InspectionMaterial) -> dict:
+    """One of the member's own materials, with what to do next: revise, go on writing, or read it."""
+    label = str(m.meeting)
+    if m.on_behalf_of_group:
+        label += " — " + _("on behalf of the group")
+    if m.is_returned:
+        meta = _("returned with comments: %(comments)s") % {"comments": _shortened(m.review_comments)}
+        url, action = reverse("materials:edit", args=[m.pk]), _("Revise")
+    elif m.is_draft:
+        meta = _("draft, not yet submitted")
+        url, action = reverse("materials:edit", args=[m.pk]), _("Continue writing")
+    else:
+        meta = _("submitted, waiting for review")
+        url, action = m.get_absolute_url(), _("Read")
+    return {"label": label, "url": url, "meta": f"{meta} · {_on(m.meeting)}", "action": action}
+
+
 def member_sections(user) -> list[Section]:
+    """A member's upcoming meetings, and their materials still to write, revise or have reviewed:
+    returned ones first, then drafts, then the meetings they have not started one for."""
     member = member_for(user)
     if member is None:
         return []
-    upcoming = (
+    upcoming = list(
         Meeting.objects.attended_by(member)
         .filter(status__in=Meeting.UPCOMING)
-        .select_related("organisation")
-        .distinct()
-        .order_by("held_on", "id")[:LIMIT]
-    )
-    materials = list(
-        InspectionMaterial.objects.filter(author=member)
-        .select_related("meeting", "author")
-        .order_by("-meeting__year", "-meeting__held_on", "-on_behalf_of_group")[:LIMIT]
-    )
-    with_material = {m.meeting_id for m in materials}
-    upcoming_items = []
-    for meeting in upcoming:
-        when = meeting.held_on.isoformat() if meeting.held_on else _("date not set")
-        written = meeting.pk in with_material
-        upcoming_items.append(
-            {
-                "label": str(meeting),
-                "url": meeting.get_absolute_url(),
-                "meta": f"{when} · " + (_("material started") if written else _("material not started")),
-            }
+        .annotate(
+            has_material=Exists(
+                InspectionMaterial.objects.filter(meeting=OuterRef("pk"), author=member, on_behalf_of_group=False)
+            )
         )
-    returned = [m for m in materials if m.is_returned]
+        .select_related("organisation")
+        .order_by(F("held_on").asc(nulls_last=True), "id")[:LIMIT]
+    )
+    S = InspectionMaterial.Status
+    rank = {S.RETURNED: 0, S.DRAFT: 1, S.SUBMITTED: 3}  # a meeting without a material ranks 2
+    urgency = Case(*[When(status=status, then=n) for status, n in rank.items()])
+    materials = (
+        InspectionMaterial.objects.filter(author=member, status__in=list(rank))
+        .select_related("meeting")
+        .order_by(urgency, F("meeting__held_on").asc(nulls_last=True), "-on_behalf_of_group", "id")[:LIMIT]
+    )
+    ranked = [(rank[m.status], _material_entry(m)) for m in materials]
+    for meeting in upcoming:
+        if not meeting.has_material:
+            entry = {
+                "label": str(meeting),
+                "url": reverse("materials:start", args=[meeting.pk]),
+                "meta": _("not started") + f" · {_on(meeting)}",
+                "action": _("Write the material"),
+            }
+            ranked.append((2, entry))
+    ranked.sort(key=lambda pair: pair[0])  # stable: each rank keeps its order by meeting date
+    meeting_items = []
+    for meeting in upcoming:
+        meta = [_when(meeting)]
+        if meeting.location:
+            meta.append(meeting.location)
+        meta.append(_("material started") if meeting.has_material else _("material not started"))
+        meeting_items.append(
+            {"label": str(meeting), "url": meeting.get_absolute_url(), "meta": " · ".join(meta), "action": _("Open")}
+        )
     return [
         {
             "title": _("My upcoming meetings"),
-            "items": upcoming_items,
-            "empty": _("No meeting of yours is being prepared."),
+            "items": meeting_items,
+            "empty": _(
+                "No meeting of yours is being prepared. When the secretary puts you on a meeting's "
+                "attendance sheet, the meeting appears here."
+            ),
             "more_url": reverse("meetings:list"),
         },
         {
             "title": _("My comparison-inspection materials"),
-            "items": [
-                {"label": f"{m.meeting} — {m.title or m}", "url": m.get_absolute_url(), "meta": m.get_status_display()}
-                for m in materials
-            ],
-            "empty": _("You have not written a material yet."),
-            "more_url": "",
-        },
-        {
-            "title": _("Review comments waiting for me"),
-            "items": [
-                {
-                    "label": _("Revise: %(meeting)s") % {"meeting": m.meeting},
-                    "url": reverse("materials:edit", args=[m.pk]),
-                    "meta": (m.review_comments[:80] + "…") if len(m.review_comments) > 80 else m.review_comments,
-                }
-                for m in returned
-            ],
-            "empty": _("No comments are waiting for you."),
+            "items": [entry for _rank, entry in ranked[:LIMIT]],
+            "empty": _("No material is waiting for you: none to write, revise or have reviewed."),
             "more_url": "",
         },
     ]

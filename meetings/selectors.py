@@ -3,7 +3,7 @@
 Writes are in services.py; these functions change nothing.
 """
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,31 +184,65 @@ def history_entries(meeting: Meeting) -> list[dict]:
 # --- /dashboard/ ---------------------------------------------------------------------------
 
 
+def _when(meeting: Meeting) -> str:
+    return meeting.held_on.isoformat() if meeting.held_on else _("date not set")
+
+
+def _preparation_entry(meeting: Meeting) -> dict:
+    """A meeting being prepared, with its next step and what that step still needs."""
+    meta = [meeting.organisation.name, _when(meeting)]
+    if meeting.status == Meeting.Status.PLANNED:
+        meta.append(_("Next: start the preparation."))
+        action = _("Start preparation")
+    else:
+        missing = what_is_missing_to_hold(meeting, list(meeting.attendances.all()))
+        if missing:
+            meta.append(_("Still needed before it is held: %(missing)s") % {"missing": " ".join(missing)})
+            action = _("Prepare")
+        else:
+            meta.append(_("Ready to be marked held."))
+            action = _("Mark held")
+    return {"label": str(meeting), "url": meeting.get_absolute_url(), "meta": " · ".join(meta), "action": action}
+
+
 def dashboard_sections(user) -> list[Section]:
-    sections = []
+    """A secretary's meetings: those being prepared, each with what it still needs, and those held but
+    not closed. A member's upcoming meetings are in materials.dashboard_sections, beside their materials."""
     managed = Meeting.objects.managed_by(user)
-    if managed.exists():
-        preparing = managed.filter(status__in=Meeting.UPCOMING).select_related("organisation")[:20]
-        sections.append(
-            {
-                "title": _("Meetings being prepared"),
-                "items": [
-                    {"label": str(m), "url": m.get_absolute_url(), "meta": m.organisation.name} for m in preparing
-                ],
-                "empty": _("No meeting is being prepared."),
-                "more_url": reverse("meetings:list"),
-            }
-        )
-        to_close = managed.filter(status=Meeting.Status.HELD).select_related("organisation")[:20]
-        sections.append(
-            {
-                "title": _("Meetings held, waiting to be closed"),
-                "items": [
-                    {"label": str(m), "url": m.get_absolute_url(), "meta": m.organisation.name} for m in to_close
-                ],
-                "empty": _("No held meeting is waiting to be closed."),
-                "more_url": reverse("meetings:list") + f"?status={Meeting.Status.HELD}",
-            }
-        )
-    # A member's upcoming meetings are in materials.dashboard, beside their materials.
-    return sections
+    if not managed.exists():
+        return []
+    preparing = (
+        managed.filter(status__in=Meeting.UPCOMING)
+        .select_related("organisation")
+        .prefetch_related("attendances")
+        .order_by(F("held_on").asc(nulls_last=True), "id")[:20]
+    )
+    to_close = managed.filter(status=Meeting.Status.HELD).select_related("organisation").order_by("held_on", "id")[:20]
+    return [
+        {
+            "title": _("Meetings being prepared"),
+            "items": [_preparation_entry(m) for m in preparing],
+            "empty": _("No meeting is being prepared. Plan the next one from the meeting list."),
+            "more_url": reverse("meetings:list"),
+        },
+        {
+            "title": _("Meetings held, waiting to be closed"),
+            "items": [
+                {
+                    "label": str(m),
+                    "url": m.get_absolute_url(),
+                    "meta": " · ".join(
+                        [
+                            m.organisation.name,
+                            _("held on %(date)s") % {"date": _when(m)},
+                            _("Next: complete the record, then close it; its page says what is missing."),
+                        ]
+                    ),
+                    "action": _("Close the meeting"),
+                }
+                for m in to_close
+            ],
+            "empty": _("No held meeting is waiting to be closed."),
+            "more_url": reverse("meetings:list") + f"?status={Meeting.Status.HELD}",
+        },
+    ]

@@ -30,11 +30,18 @@ def dashboard_sections(user) -> list[Section]:
                     {
                         "label": n.title,
                         "url": reverse("newsroom:edit", args=[n.pk]),
-                        "meta": n.organisation.name if n.organisation_id else "",
+                        "meta": " · ".join(
+                            [
+                                *([n.organisation.name] if n.organisation_id else []),
+                                _("last saved %(date)s")
+                                % {"date": timezone.localtime(n.updated_at).strftime("%Y-%m-%d %H:%M")},
+                            ]
+                        ),
+                        "action": _("Check and publish"),
                     }
                     for n in drafts
                 ],
-                "empty": _("No draft is waiting."),
+                "empty": _("No draft is waiting. Secretaries draft notices from their held meetings."),
                 "more_url": f"{list_url}?status={Notice.Status.DRAFT}",
             }
         )
@@ -48,11 +55,13 @@ def dashboard_sections(user) -> list[Section]:
                     {
                         "label": n.title,
                         "url": reverse("newsroom:edit", args=[n.pk]),
-                        "meta": timezone.localtime(n.publish_at).strftime("%Y-%m-%d %H:%M"),
+                        "meta": _("goes live %(time)s")
+                        % {"time": timezone.localtime(n.publish_at).strftime("%Y-%m-%d %H:%M")},
+                        "action": _("Check"),
                     }
                     for n in scheduled
                 ],
-                "empty": _("Nothing is scheduled."),
+                "empty": _("Nothing is scheduled. A notice scheduled from its page waits here until it goes live."),
                 "more_url": f"{list_url}?status={Notice.Status.SCHEDULED}",
             }
         )
@@ -62,13 +71,23 @@ def dashboard_sections(user) -> list[Section]:
             managed.filter(status__in=Meeting.TAKEN_PLACE)
             .annotate(n=Count("notices", filter=~Q(notices__status=Notice.Status.WITHDRAWN)))
             .filter(n=0)
-            .order_by("-held_on")[:20]
+            .select_related("organisation")
+            .order_by("-held_on", "-id")[:20]
         )
         sections.append(
             {
                 "title": _("Held meetings without a notice"),
                 "items": [
-                    {"label": str(m), "url": reverse("newsroom:draft", args=[m.pk]), "meta": _("Draft a notice")}
+                    {
+                        "label": str(m),
+                        "url": reverse("newsroom:draft", args=[m.pk]),
+                        "meta": " · ".join(
+                            [m.organisation.name, _("held on %(date)s") % {"date": m.held_on.isoformat()}]
+                            if m.held_on
+                            else [m.organisation.name]
+                        ),
+                        "action": _("Draft a notice"),
+                    }
                     for m in waiting
                 ],
                 "empty": _("Every held meeting has its notice."),

@@ -8,7 +8,7 @@ so other organisations' items never reach a page, an export or a count.
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, F, FloatField, Func, Q, Sum
+from django.db.models import Case, Count, F, FloatField, Func, Q, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -276,26 +276,43 @@ def filter_options(user, visible, f: dict) -> dict:
 # --- /dashboard/ ---------------------------------------------------------------------------
 
 
-def my_items_section(user) -> dict | None:
-    """Items I am responsible for and that are still mine to work on, with links to report progress."""
+def _due(item: RectificationItem) -> list[str]:
+    """When an item is due, and by how much it is late."""
+    meta = []
+    if item.deadline:
+        meta.append(_("due %(date)s") % {"date": item.deadline.isoformat()})
+    if item.is_overdue:
+        meta.append(_("overdue by %(days)s days") % {"days": item.overdue_days})
+    return meta
+
+
+def my_items_section(user) -> Section | None:
+    """Items I am responsible for and that are still mine to work on, overdue ones first, each with a link
+    to report progress (or, once claimed done, to the item awaiting verification)."""
     member = member_for(user)
     if member is None:
         return None
+    today = timezone.localdate()
+    overdue_first = Case(
+        When(status__in=RectificationItem.OPEN, deadline__lt=today, then=0),
+        When(status__in=RectificationItem.OPEN, then=1),
+        default=2,
+    )
     items = (
         RectificationItem.objects.filter(responsible_member=member)
         .exclude(status__in=RectificationItem.CLOSED)
         .select_related("plan__meeting")
-        .order_by("deadline", "id")[:20]
+        .order_by(overdue_first, F("deadline").asc(nulls_last=True), "id")[:20]
     )
     rows = []
     for item in items:
-        meta = [item.get_status_display(), f"{item.progress_percent}%"]
-        if item.deadline:
-            meta.append(_("due %(date)s") % {"date": item.deadline.isoformat()})
-        if item.is_overdue:
-            meta.append(_("overdue by %(days)s days") % {"days": item.overdue_days})
-        url = reverse("rectification:item_progress", args=[item.pk]) if item.is_open else item.get_absolute_url()
-        rows.append({"label": str(item), "url": url, "meta": " · ".join(meta)})
+        meta = [item.get_status_display(), f"{item.progress_percent}%", *_due(item)]
+        if item.is_open:
+            url = reverse("rectification:item_progress", args=[item.pk]) + "#report-progress"
+            action = _("Report progress")
+        else:
+            url, action = item.get_absolute_url(), _("Read")
+        rows.append({"label": str(item), "url": url, "meta": " · ".join(meta), "action": action})
     return {
         "title": _("My rectification items"),
         "items": rows,
@@ -305,32 +322,51 @@ def my_items_section(user) -> dict | None:
 
 
 def dashboard_sections(user) -> list[Section]:
+    """A member's own items (when they have any); a secretary's items awaiting verification and overdue items."""
     sections = []
     mine = my_items_section(user)
     if mine is not None and mine["items"]:
         sections.append(mine)
-    visible = RectificationItem.objects.visible_to(user).select_related("plan__meeting", "responsible_member")
     if is_secretary(user):
-        awaiting = visible.awaiting_verification().order_by("updated_at")[:20]
+        visible = RectificationItem.objects.visible_to(user).select_related("plan__meeting", "responsible_member")
+        awaiting = visible.awaiting_verification().order_by("updated_at", "id")[:20]
         sections.append(
             {
                 "title": _("Rectification items awaiting verification"),
                 "items": [
-                    {"label": str(i), "url": i.get_absolute_url(), "meta": str(i.responsible_member)} for i in awaiting
+                    {
+                        "label": str(i),
+                        "url": reverse("rectification:item_verify", args=[i.pk]) + "#verify",
+                        "meta": " · ".join([i.responsible_member.name, *_claimed(i)]),
+                        "action": _("Verify"),
+                    }
+                    for i in awaiting
                 ],
-                "empty": _("No item is awaiting verification."),
+                "empty": _("No item is awaiting verification. Items appear here when members report them done."),
                 "more_url": reverse("rectification:ledger") + f"?status={RectificationItem.Status.DONE}",
             }
         )
-        overdue = visible.overdue().order_by("deadline")[:20]
+        overdue = visible.overdue().order_by("deadline", "id")[:20]
         sections.append(
             {
                 "title": _("Overdue rectification items"),
                 "items": [
-                    {"label": str(i), "url": i.get_absolute_url(), "meta": str(i.responsible_member)} for i in overdue
+                    {
+                        "label": str(i),
+                        "url": i.get_absolute_url(),
+                        "meta": " · ".join([i.responsible_member.name, f"{i.progress_percent}%", *_due(i)]),
+                        "action": _("Follow up"),
+                    }
+                    for i in overdue
                 ],
                 "empty": _("No item is overdue."),
                 "more_url": reverse("rectification:ledger") + "?overdue=1",
             }
         )
     return sections
+
+
+def _claimed(item: RectificationItem) -> list[str]:
+    if item.completed_on is None:
+        return []
+    return [_("reported done on %(date)s") % {"date": item.completed_on.isoformat()}]

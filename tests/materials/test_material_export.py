@@ -80,11 +80,14 @@ def test_dashboard_sections_of_a_member(attended, member_user, secretary):
     assert [i["label"] for i in upcoming] == [str(attended)]  # the closed one is not upcoming
     assert upcoming[0]["url"] == reverse("meetings:detail", args=[attended.pk])  # the meeting page
     assert "material started" in upcoming[0]["meta"]
-    mine = {i["url"]: i["meta"] for i in sections["My comparison-inspection materials"]["items"]}
-    assert mine == {draft.get_absolute_url(): "draft", returned.get_absolute_url(): "returned"}
-    comments = sections["Review comments waiting for me"]["items"]
-    assert [c["url"] for c in comments] == [reverse("materials:edit", args=[returned.pk])]
-    assert comments[0]["meta"] == "Please name the causes."
+    # The returned material comes first, with its comments; then the draft. Both open the editor.
+    mine = sections["My comparison-inspection materials"]["items"]
+    assert [(i["action"], i["url"]) for i in mine] == [
+        ("Revise", reverse("materials:edit", args=[returned.pk])),
+        ("Continue writing", reverse("materials:edit", args=[draft.pk])),
+    ]
+    assert mine[0]["meta"].startswith("returned with comments: Please name the causes.")
+    assert mine[1]["meta"].startswith("draft, not yet submitted · meeting on ")
 
 
 def test_dashboard_page_shows_the_member_sections(client, attended, member_user):
