@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import TextSafeForm
@@ -37,8 +38,30 @@ class MaterialForm(TextSafeForm):
             _("Other problems") if aspects else _("Problems found"),
             help_text=_("Problems that fall under none of the aspects above.") if aspects else MARKDOWN_HELP,
         )
-        self.fields["causes"] = _markdown_area(_("Causes"), rows=6)
-        self.fields["measures"] = _markdown_area(_("Rectification measures"), rows=6)
+        self.fields["causes"] = _markdown_area(
+            _("Causes"),
+            rows=6,
+            help_text=format_lazy(
+                "{} {}",
+                _(
+                    "Causes in your own thinking, e.g. “I relaxed the tempering of party spirit, and my study of "
+                    "theory was not linked to practice.”"
+                ),
+                MARKDOWN_HELP,
+            ),
+        )
+        self.fields["measures"] = _markdown_area(
+            _("Rectification measures"),
+            rows=6,
+            help_text=format_lazy(
+                "{} {}",
+                _(
+                    "One numbered measure per line, each one that can be checked, e.g. “1. Spend at least 20 days "
+                    "a year researching at the grassroots.”"
+                ),
+                MARKDOWN_HELP,
+            ),
+        )
         self.fields["attachment"] = forms.FileField(
             label=_("Attach a file"),
             required=False,

@@ -19,7 +19,7 @@ from .models import (
     SolicitedOpinion,
     Speech,
 )
-from .services import GUEST_ROLES, MEETING_FIELDS, MEMBER_ROLES
+from .services import GUEST_ROLES, MEETING_FIELDS, MEMBER_ROLES, standard_agenda
 
 
 class DateInput(forms.DateInput):
@@ -118,7 +118,30 @@ class MeetingForm(TextSafeModelForm):
         if self.instance.pk:
             previous = previous.exclude(pk=self.instance.pk)
         self.fields["previous_meeting"].queryset = previous
-        self.fields["presider_posts"].help_text = _("Left empty, the presider's current posts are used.")
+        self.fields["presider_posts"].help_text = _(
+            "Left empty, the presider's current posts are used. For example: Deputy secretary of the municipal "
+            "party committee, mayor, secretary of the party group."
+        )
+        # Examples where the right answer is not obvious, from the seed notice's meeting.
+        self.fields["title"].help_text = _(
+            "Left empty, the title is made from the year and kind, e.g. “2022 democratic life meeting”."
+        )
+        self.fields["theme"].help_text = _(
+            "As the higher level set it, e.g. “Deeply study and implement the spirit of the 20th National "
+            "Congress of the Party”."
+        )
+        self.fields["aspects"].help_text = _(
+            "One per line: the aspects the theme names; materials group their problems under them. For example:"
+            " “Learning and applying the Party's innovative theory”, “Serving the people wholeheartedly”,"
+            " “Style of work”."
+        )
+        self.fields["held_on"].help_text = _(
+            "The day of the meeting, e.g. 2023-01-30. Members see it on their dashboard."
+        )
+        self.fields["location"].widget.attrs.setdefault("placeholder", _("e.g. Municipal Government Conference Room 1"))
+        self.fields["previous_meeting"].help_text = _(
+            "The meeting whose rectification is reported at this one, e.g. last year's democratic life meeting."
+        )
         if "year" in self.fields:
             # The same bounds as the database constraint, so the browser refuses an implausible year at once.
             self.fields["year"].widget.attrs.update({"min": 1921, "max": 2200})
@@ -153,6 +176,12 @@ class AgendaItemForm(TextSafeModelForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = current_members([meeting.organisation_id])
+        # The standard agenda, shown as the example an empty agenda can start from.
+        self.standard_agenda_titles = [title for _kind, title in standard_agenda()]
+        self.fields["title"].help_text = _(
+            "For example: “%(example)s”. An empty agenda can start from the standard agenda of a democratic "
+            "life meeting."
+        ) % {"example": self.standard_agenda_titles[0]}
 
 
 # --- attendance ------------------------------------------------------------------------
@@ -177,21 +206,39 @@ class _AbsenceNeedsReason:
         return data
 
 
+REASON_EXAMPLE = _("e.g. On a business trip, leave approved")
+
+
 class AttendanceRowForm(_AbsenceNeedsReason, TextSafeForm):
     member_id = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=MEMBER_ROLE_CHOICES)
     status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
-    reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason for absence"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": REASON_EXAMPLE}),
+    )
 
 
 class GuestForm(_AbsenceNeedsReason, TextSafeForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-    affiliation = forms.CharField(label=_("Affiliation or post"), max_length=300, required=False)
+    affiliation = forms.CharField(
+        label=_("Affiliation or post"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Supervision group of the municipal party committee")}),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=GUEST_ROLE_CHOICES, initial=Attendance.Role.OBSERVER)
     status = forms.ChoiceField(
         label=_("Attendance"), choices=Attendance.Status.choices, initial=Attendance.Status.PRESENT
     )
-    reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason for absence"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": REASON_EXAMPLE}),
+    )
 
 
 class BaseAttendanceSheet(BaseFormSet):
@@ -221,6 +268,10 @@ class StudySessionForm(TextSafeModelForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs["placeholder"] = _("e.g. Centralised study and seminar on the theme")
+        self.fields["summary"].widget.attrs["placeholder"] = _(
+            "e.g. Three days of centralised study and a seminar on the theme of the meeting."
+        )
 
 
 class OpinionForm(TextSafeModelForm):
@@ -233,6 +284,9 @@ class OpinionForm(TextSafeModelForm):
         super().__init__(*args, **kwargs)
         self.fields["addressed_to"].queryset = current_members([meeting.organisation_id])
         self.fields["addressed_to"].empty_label = _("The group as a whole")
+        self.fields["content"].widget.attrs["placeholder"] = _(
+            "e.g. Research at the grassroots is sometimes hurried; stay longer and listen more."
+        )
 
 
 class TalkForm(TextSafeModelForm):
@@ -263,6 +317,9 @@ class CriticismForm(TextSafeModelForm):
         self.fields["from_member"].queryset = members
         self.fields["to_member"].queryset = members
         self.fields["to_member"].empty_label = _("Self-criticism")
+        self.fields["content"].widget.attrs["placeholder"] = _(
+            "e.g. Should go to the grassroots more often and follow each decision to the end."
+        )
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 

@@ -9,7 +9,11 @@ MAX_IMPORT_SIZE = 2 * 1024 * 1024
 class MemberImportForm(TextSafeForm):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
-        help_text=_("First row: name, gender, posts, role. One member per row."),
+        help_text=_(
+            "The first row names the columns: name, gender, posts, role (or 姓名, 性别, 职务, 角色). Then one member "
+            "per row, e.g. “Hu Henghua | male | Deputy secretary of the municipal party committee, mayor | "
+            "secretary”. Gender: male or female; role: secretary, deputy secretary or member (empty: member)."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 

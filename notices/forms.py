@@ -17,10 +17,17 @@ class NoticeForm(TextSafeModelForm):
             "body": forms.Textarea(attrs={"rows": 22, "class": "font-monospace"}),
         }
         help_texts = {
+            # Examples from the seed notice of 31 January 2023.
+            "title": _(
+                "As it will be published, e.g. “The party group of the municipal government held the 2022 "
+                "democratic life meeting”."
+            ),
+            "source_organ": _("Who the notice names as its source, e.g. “Municipal government website”."),
+            "dateline": _("The date at the head of the notice, usually the day after the meeting, e.g. 2023-01-31."),
             "body": _(
                 "Markdown: a blank line between paragraphs, '1.' for numbered points, "
                 "![caption](image address) for an uploaded image."
-            )
+            ),
         }
 
 

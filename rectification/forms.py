@@ -17,6 +17,14 @@ class ProblemForm(TextSafeModelForm):
         self.fields["meeting"].queryset = meetings
         self.fields["about_member"].queryset = members
         self.fields["about_member"].empty_label = _("— the group as a whole —")
+        # Examples where the right answer is not obvious, from the seed meeting.
+        self.fields["aspect"].help_text = _(
+            "The aspect of the meeting's theme it falls under, as the meeting names it, e.g. “Serving the people "
+            "wholeheartedly”. Leave empty if none fits."
+        )
+        self.fields["description"].widget.attrs["placeholder"] = _(
+            "e.g. Research at the grassroots was sometimes hurried"
+        )
 
 
 class ItemForm(TextSafeModelForm):
@@ -36,6 +44,14 @@ class ItemForm(TextSafeModelForm):
         choices = (members | members.model.objects.filter(pk__in=named)).distinct() if named else members
         self.fields["responsible_member"].queryset = choices
         self.fields["responsible_leader"].queryset = choices
+        self.fields["measure"].help_text = _(
+            "What will be done, so that it can be checked, e.g. “Each member spends at least 20 days a year "
+            "researching at the grassroots”."
+        )
+        self.fields["deadline"].help_text = _(
+            "The day it is to be done by, e.g. 2023-06-30 for the end of June. Leave empty for a measure kept up "
+            "long-term."
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -54,9 +70,14 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressForm(TextSafeForm):
-    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _("e.g. Ten days of research done in two townships, two reports written")}
+        ),
+    )
     # No min/max here: the service gives the clear message, and the form keeps what was typed.
-    percent = forms.IntegerField(label=_("Progress (%)"))
+    percent = forms.IntegerField(label=_("Progress (%)"), help_text=_("From 0 to 100, e.g. 50 when half is done."))
     done = forms.BooleanField(label=_("Finished: ask for verification"), required=False)
     evidence = MultipleFileField(
         label=_("Evidence (.pdf .docx .jpg .png, at most 20 MB each)"),
@@ -72,7 +93,11 @@ class VerifyForm(TextSafeForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (required when not confirmed)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment (required when not confirmed)"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("e.g. The statistics are not yet published; publish them first.")}
+        ),
     )
 
 
