@@ -132,16 +132,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, otherwise per-process memory.
+# Cache: Redis when REDIS_URL is set, otherwise per-process memory. Redis is a speed-up, not a
+# dependency (core.cache): while it is down or hung every cache call is a miss, costing at most
+# CACHE_CONNECT_TIMEOUT / CACHE_TIMEOUT seconds once per CACHE_RETRY_SECONDS per process.
+# Sessions live in the database; with Redis they are cached there (cached_db), never in one
+# process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mr"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("CACHE_TIMEOUT", "0.5")),
+                "RETRY_AFTER": float(os.environ.get("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -149,6 +159,7 @@ else:
             "LOCATION": "meeting-records",
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache as shared_cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -20,14 +21,25 @@ from rectification.selectors import dashboard_sections as rectification_sections
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the app can reach its database, 503 when it cannot."""
+    """The database and the shared cache. 503 only when the database cannot be reached; 200 with
+    "status": "degraded" when only the cache cannot (pages are then served without it)."""
+    database = "ok"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        database = "unreachable"
+    # Redis is pinged through its circuit breaker (core.cache): no wait while it is known to be down.
+    ping = getattr(shared_cache, "ping", None)
+    cache_state = "ok" if ping is None or ping() else "degraded"
+    if database != "ok":
+        status = "error"
+    else:
+        status = "ok" if cache_state == "ok" else "degraded"
+    return JsonResponse(
+        {"status": status, "database": database, "cache": cache_state}, status=503 if database != "ok" else 200
+    )
 
 
 @require_GET
