@@ -445,6 +445,10 @@ class Speech(models.Model):
         return self.title or f"{self.get_kind_display()} — {self.display_speaker}"
 
     @property
+    def is_concluding(self) -> bool:
+        return self.kind == self.Kind.CONCLUDING
+
+    @property
     def display_speaker(self) -> str:
         return self.speaker.name if self.speaker_id else self.speaker_name
 
