@@ -54,9 +54,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "fontawesomefree",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    "config.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named in the reader's language
+    "config.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
+    "config.apps.LockoutsConfig",  # axes
     "core",
     "outbox",
     "members",
