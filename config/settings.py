@@ -229,6 +229,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
+# HTTP caching of the public pages served to anonymous readers (notices/cache.py): browsers keep a
+# page PUBLIC_HTTP_MAX_AGE seconds, shared caches (nginx, a CDN) PUBLIC_HTTP_S_MAXAGE, and may serve
+# it up to PUBLIC_HTTP_STALE_WHILE_REVALIDATE seconds older while they fetch it anew. Revalidation is
+# cheap: the ETag and Last-Modified follow the publication generation, and a match is a 304.
+PUBLIC_HTTP_MAX_AGE = int(os.environ.get("PUBLIC_HTTP_MAX_AGE", "60"))
+PUBLIC_HTTP_S_MAXAGE = int(os.environ.get("PUBLIC_HTTP_S_MAXAGE", "300"))
+PUBLIC_HTTP_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_HTTP_STALE_WHILE_REVALIDATE", "600"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -7,11 +7,15 @@ turn either into the same text here.
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 Refusal = ValidationError | PermissionDenied
 
@@ -67,3 +71,21 @@ def post_action(
     if message:
         messages.success(request, str(message))
     return redirect(success_to(result) if success_to else redirect_to)
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's language switcher without a CSRF token, so that the public pages, which carry it on
+    every page, hold nothing particular to one reader and a shared cache (nginx, a CDN) may keep them
+    (notices.cache). Choosing a language changes no data, only the reader's language cookie; a post
+    that the browser says comes from another site is still refused."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return HttpResponseForbidden()
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in {
+        f"{request.scheme}://{request.get_host()}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }:
+        return HttpResponseForbidden()
+    return i18n.set_language(request)

@@ -51,17 +51,30 @@ What is cached
     Only GET/HEAD responses with status 200 for requests that carry no session cookie
     and no messages cookie (a signed-in user's page shows their name; a pending
     message must not be served to others). The key is the language (LocaleMiddleware
-    has run) plus the full path with its query string. The `{% csrf_token %}` of the
-    language switcher is rendered as a placeholder and replaced on every serve with
-    the reader's own token, so cached pages never share a CSRF token (``fast_csrf_token``:
-    Django's get_token with cheaper randomness).
+    has run) plus the full path with its query string. A cached page holds nothing
+    particular to one reader: no CSRF token (the language switcher posts to
+    ``core.views.set_language``, which needs none) and no cookie, so the same bytes may
+    be kept by the browser and by a shared cache in front of the app servers. A page
+    that asks for a CSRF token all the same is served to its reader and never kept.
+
+HTTP caching (for browsers, nginx or a CDN)
+    Every page served from here says so: ``Cache-Control: public, max-age=…,
+    s-maxage=…, stale-while-revalidate=…`` (``PUBLIC_HTTP_MAX_AGE``,
+    ``PUBLIC_HTTP_S_MAXAGE``, ``PUBLIC_HTTP_STALE_WHILE_REVALIDATE``), ``Vary:
+    Accept-Language, Cookie``, a weak ``ETag`` made of the generation token and the
+    page's key (language, host, path and query), and ``Last-Modified``: the newest
+    update, publication or generation bump. A conditional GET whose ``If-None-Match``
+    names the current ETag (or, without one, whose ``If-Modified-Since`` is not older
+    than Last-Modified) is answered 304 before anything is looked up or rendered.
+    A publication changes the token, hence every ETag; the language is in the key, so a
+    page in one language never validates another's. Signed-in pages never get here:
+    ``core.middleware.PrivatePagesNoStoreMiddleware`` marks them ``private, no-store``.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -70,15 +83,16 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.db import DatabaseError
 from django.db.models import Max
-from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from core.outage import is_database_outage
 
-CSRF_PLACEHOLDER = "__public-page-csrf-token-placeholder__"
 GENERATION_KEY = "public:publication-generation"
 TOKEN_KEY = "public:last-generation-token"
+GENERATION_BUMPED_AT_KEY = "public:publication-generation-bumped-at"
 
 
 def _now() -> float:
@@ -260,6 +274,7 @@ def bump_generation():
         shared_cache.incr(GENERATION_KEY)
     except ValueError:
         shared_cache.set(GENERATION_KEY, 1, None)
+    shared_cache.set(GENERATION_BUMPED_AT_KEY, _now(), None)  # for Last-Modified
     page_cache.invalidate_local()
 
 
@@ -270,86 +285,86 @@ def _cacheable_request(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-_CHARS = CSRF_ALLOWED_CHARS
-_N = len(_CHARS)
-_CSRF_INDEX = {c: i for i, c in enumerate(_CHARS)}
-_UNBIASED_BELOW = 256 - 256 % _N  # bytes below this map uniformly onto the 62 characters
-_TO_CHAR = bytes(ord(_CHARS[b % _N]) for b in range(256))
-_BIASED = bytes(range(_UNBIASED_BELOW, 256))
-# Django's masking adds the mask to the secret character by character, modulo 62.
-_ADD = {(a, b): _CHARS[(_CSRF_INDEX[a] + _CSRF_INDEX[b]) % _N] for a in _CHARS for b in _CHARS}
+# -- HTTP caching ----------------------------------------------------------------------
 
 
-def _random_csrf_chars(n: int = CSRF_SECRET_LENGTH) -> str:
-    """n random characters of CSRF_ALLOWED_CHARS from os.urandom (the CSPRNG `secrets`
-    uses), mapped in C by bytes.translate; the few bytes that would bias the mapping are
-    dropped."""
-    out = b""
-    while len(out) < n:
-        out += os.urandom(2 * n).translate(_TO_CHAR, _BIASED)
-    return out[:n].decode()
+def _last_modified() -> float | None:
+    """When the public pages last changed, in epoch seconds: the newest notice update, the
+    newest publication time that has come (a scheduled notice goes live without an update)
+    and the last generation bump (a deletion). Computed once per generation per process;
+    never earlier than the change, so If-Modified-Since never hides one."""
+
+    def compute():
+        from .models import Notice
+
+        last = Notice.objects.aggregate(last=Max("updated_at"))["last"]
+        went_live = (
+            Notice.objects.filter(publish_at__lte=timezone.now())
+            .order_by("-publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        times = [t.timestamp() for t in (last, went_live) if t is not None]
+        bumped = shared_cache.get(GENERATION_BUMPED_AT_KEY)
+        if bumped is not None:
+            times.append(float(bumped))
+        return min(max(times), _now()) if times else None
+
+    if page_cache.stale:
+        return None  # the database is down: not asked again for every request
+    try:
+        return page_cache.memo("http:last-modified", compute)
+    except DatabaseError as exc:
+        if is_database_outage(exc):
+            return None  # the database is down: pages are served stale, without a Last-Modified
+        raise
 
 
-def fast_csrf_token(request) -> str:
-    """What django.middleware.csrf.get_token does (same cookie handling, same masked
-    64-character token), with cheaper randomness: Django's get_random_string calls
-    secrets.choice once per character, which cost as much as the whole rest of a cached
-    page's request."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = _random_csrf_chars()
-        request.META["CSRF_COOKIE"] = secret
-    elif len(secret) != CSRF_SECRET_LENGTH:
-        return get_token(request)
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask = _random_csrf_chars()
-    return mask + "".join(map(_ADD.__getitem__, zip(secret, mask, strict=True)))
+def _etag(token: str, key: str) -> str:
+    """Weak: the same page in the same generation, whatever the bytes' compression."""
+    digest = hashlib.blake2s(f"{token}|{key}".encode(), digest_size=8).hexdigest()
+    return f'W/"{token}-{digest}"'
 
 
-def _csrf_cookie_attributes() -> str:
-    """The attributes Django's CsrfViewMiddleware gives its cookie (Max-Age without the
-    redundant Expires date), formatted once per process."""
-    parts = [f"Max-Age={settings.CSRF_COOKIE_AGE}"] if settings.CSRF_COOKIE_AGE is not None else []
-    if settings.CSRF_COOKIE_DOMAIN:
-        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
-    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
-    if settings.CSRF_COOKIE_SAMESITE:
-        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
-    if settings.CSRF_COOKIE_SECURE:
-        parts.append("Secure")
-    if settings.CSRF_COOKIE_HTTPONLY:
-        parts.append("HttpOnly")
-    return "; ".join(parts)
-
-
-_cookie_attributes: str | None = None
-
-
-def _serve(request, entry) -> HttpResponse:
-    global _cookie_attributes
-    content, content_type, status, _stored = entry
-    response = HttpResponse(content_type=content_type, status=status)
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder in content:
-        token = fast_csrf_token(request)
-        content = content.replace(placeholder, token.encode())
-        if not settings.CSRF_USE_SESSIONS:
-            # Set the CSRF cookie here, as one preformatted header, instead of letting the
-            # middleware build it with SimpleCookie and an Expires date on every request.
-            if _cookie_attributes is None:
-                _cookie_attributes = _csrf_cookie_attributes()
-            response["Set-Cookie"] = f"{settings.CSRF_COOKIE_NAME}={request.META['CSRF_COOKIE']}; {_cookie_attributes}"
-            response["Vary"] = "Cookie"
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-    response.content = content
-    response["X-Public-Cache"] = "hit"
+def _http_headers(response, etag: str, last_modified: float | None):
+    response["Cache-Control"] = (
+        f"public, max-age={_setting('PUBLIC_HTTP_MAX_AGE', 60)}, s-maxage={_setting('PUBLIC_HTTP_S_MAXAGE', 300)}, "
+        f"stale-while-revalidate={_setting('PUBLIC_HTTP_STALE_WHILE_REVALIDATE', 600)}"
+    )
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 
-def _serve_stale(request, entry) -> HttpResponse:
+def _not_modified(request, etag: str) -> bool:
+    """RFC 9110: If-None-Match (weak comparison) decides when present; otherwise If-Modified-Since.
+    `*` is never answered 304 here (the page might not exist)."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        wanted = etag.removeprefix("W/")
+        return wanted in (tag.removeprefix("W/") for tag in parse_etags(if_none_match) if tag != "*")
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is None:
+        return False
+    last_modified = _last_modified()
+    # HTTP dates count whole seconds: two changes within one second look alike to a client that
+    # sends only If-Modified-Since (browsers and nginx send the ETag too, which decides).
+    return last_modified is not None and int(last_modified) <= since
+
+
+def _serve(entry, etag: str, last_modified: float | None) -> HttpResponse:
+    content, content_type, status, _stored = entry
+    response = HttpResponse(content, content_type=content_type, status=status)
+    response["X-Public-Cache"] = "hit"
+    return _http_headers(response, etag, last_modified)
+
+
+def _serve_stale(entry, etag: str) -> HttpResponse:
     """A page of the last known generation while the database is down: marked stale, and kept by
-    no browser or proxy without asking again."""
-    response = _serve(request, entry)
+    no browser or proxy without asking again (the ETag still spares the bytes once it is back)."""
+    response = _serve(entry, etag, None)
     response["X-Public-Cache"] = "stale"
     response["Warning"] = '110 - "Response is Stale"'
     response["Cache-Control"] = "no-cache"
@@ -368,12 +383,20 @@ def public_page(view):
         # absolute addresses built from the request.
         origin = f"{request.scheme}://{request.get_host()}"
         key = f"{getattr(request, 'LANGUAGE_CODE', '')}:{origin}{request.path}?{query}"
+        token = page_cache.token()
+        etag = _etag(token, key)
+        if _not_modified(request, etag):
+            # The reader (or the proxy) holds this page of this generation: nothing to render.
+            response = _http_headers(HttpResponseNotModified(), etag, _last_modified())
+            response["X-Public-Cache"] = "not-modified"
+            if page_cache.stale:
+                response["Cache-Control"] = "no-cache"  # as the stale page itself (`_serve_stale`)
+            return response
         entry = page_cache.get(key)
         if entry is not None:
             if page_cache.stale:
-                return _serve_stale(request, entry)
-            return _serve(request, entry)
-        token = page_cache._token
+                return _serve_stale(entry, etag)
+            return _serve(entry, etag, _last_modified())
         request.public_page_cacheable = True
         try:
             response = view(request, *args, **kwargs)
@@ -384,19 +407,20 @@ def public_page(view):
             entry = page_cache.stale_entry(key) if is_database_outage(exc) else None
             if entry is None:
                 raise
-            return _serve_stale(request, entry)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+            return _serve_stale(entry, etag)
+        # A page that asked for a CSRF token (get_token) is one reader's: served, never kept.
+        personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        if response.status_code == 200 and not response.streaming and not personal:
             entry = (response.content, response["Content-Type"], response.status_code, _now())
             page_cache.set(key, *entry[:3], token=token)
-            return _serve(request, entry)
+            return _serve(entry, etag, _last_modified())
         return response
 
     return wrapper
 
 
 def csrf_placeholder_context(request) -> dict:
-    """Context for templates rendered by a cacheable public view: the CSRF token is a
-    placeholder that `_serve` replaces with the reader's own token."""
-    if getattr(request, "public_page_cacheable", False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
+    """Extra context for templates rendered by a cacheable public view: none any more. Public
+    pages carry no CSRF token (nothing they post needs one); a page that renders one anyway is
+    served to its reader but not cached (see `public_page`)."""
     return {}
