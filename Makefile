@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test lint format check pytest e2e screenshots bench messages backup restore clean
+.PHONY: install run serve test lint format check pytest e2e screenshots bench messages backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py compilemessages --ignore=.venv -v 0 || true
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn with config/gunicorn.conf.py (DEBUG off; workers 2 x CPUs + 1 or WEB_CONCURRENCY,
+# BIND default 127.0.0.1:8000, logs to stdout). SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ...
+# from the environment. With several app servers, let one migrate before the others start (README: Deploying).
+serve: $(STAMP)
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	DEBUG=0 $(PY) manage.py compilemessages --ignore=.venv -v 0 || echo "compilemessages skipped: serving the committed .mo files"
+	DEBUG=0 exec $(VENV)/bin/gunicorn -c config/gunicorn.conf.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
