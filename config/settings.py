@@ -228,6 +228,25 @@ MEDIA_URL = "/private-media/"  # never routed: files go out only through permiss
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Several app servers: MEDIA_ROOT on a volume they all mount (the default), or MEDIA_STORAGE=s3 for
+# S3-compatible object storage (core/object_storage.py): private objects, read only by the app's
+# permission-checked views; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (read by boto3).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "core.object_storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # e.g. MinIO, Ceph, a cloud's S3
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),  # a key prefix inside the bucket
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most S3 look-alikes
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE is 'filesystem' (the default) or 's3'.")
 
 # HTTP caching of the public pages served to anonymous readers (notices/cache.py): browsers keep a
 # page PUBLIC_HTTP_MAX_AGE seconds, shared caches (nginx, a CDN) PUBLIC_HTTP_S_MAXAGE, and may serve
