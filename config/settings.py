@@ -210,7 +210,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT; files follow their transaction, a full disk is a message on the form (core/uploads.py).
+    "default": {"BACKEND": "core.uploads.PrivateStorage"},
     "staticfiles": {
         # Hashed, compressed files in production (run collectstatic); plain files in development and tests.
         "BACKEND": os.environ.get(
