@@ -228,6 +228,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
 MEDIA_URL = "/private-media/"  # never routed: files go out only through permission-checking views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# An attendance sheet posts four fields a member (Django's default of 1,000 refused a sheet of 250
+# members with a bare 400): 1,000 members and 100 other attendees fit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Several app servers: MEDIA_ROOT on a volume they all mount (the default), or MEDIA_STORAGE=s3 for
 # S3-compatible object storage (core/object_storage.py): private objects, read only by the app's
