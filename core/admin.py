@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from .forms import TextSafeModelForm
+from .uploads import UploadNotStored
 from .views import error_text
 
 
@@ -231,6 +232,9 @@ class ScopedAdminMixin(ScopedChoicesMixin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ServiceRefused as refused:  # the whole save was rolled back
             self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except UploadNotStored as not_stored:  # a full or failing disk: rolled back, no file left
+            self.message_user(request, " ".join(not_stored.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     # --- lists and autocompletion ----------------------------------------------------------------

@@ -334,3 +334,22 @@ def test_check_files_lists_missing_files_and_orphans_and_deletes_only_old_orphan
     code, output = run_check_files("--delete-orphans", "--min-age", "0")
     assert code == 0
     assert not recent.exists()
+
+
+def test_full_disk_on_a_notice_image_in_the_back_office_gives_a_message_and_saves_no_image(
+    db, client, superuser, small_disk
+):
+    from django.contrib.messages import get_messages
+
+    notice = NoticeFactory()
+    client.force_login(superuser)
+    url = reverse("admin:notices_noticeimage_add")
+
+    response = client.post(
+        url, {"notice": notice.pk, "image": SimpleUploadedFile("photo.png", PNG + b"\x00" * LARGE), "caption": "x"}
+    )
+
+    assert response.status_code == 302
+    assert any(FULL in str(m) for m in get_messages(response.wsgi_request))
+    assert not NoticeImage.objects.exists()
+    assert files_in(small_disk) == []
