@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxMessage(models.Model):
@@ -12,21 +13,21 @@ class OutboxMessage(models.Model):
     refuses it for good, it is failed (an administrator may retry it)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENDING = "sending", _("sending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("email", "queued")
+        SENDING = "sending", pgettext_lazy("email", "sending")
+        SENT = "sent", pgettext_lazy("email", "sent")
+        FAILED = "failed", pgettext_lazy("email", "failed")
 
     # Rows the worker may claim once their `next_attempt_at` has come (a `sending` row whose worker
     # died is claimed again when its claim runs out).
     PENDING = (Status.QUEUED, Status.SENDING)
 
     kind = models.CharField(_("kind"), max_length=50)
-    reference = models.CharField(_("about"), max_length=100, blank=True)
+    reference = models.CharField(pgettext_lazy("email", "about"), max_length=100, blank=True)
     subject = models.TextField(_("subject"))
     body = models.TextField(_("body"))
-    from_email = models.CharField(_("from"), max_length=254)
-    to = models.CharField(_("to"), max_length=254)
+    from_email = models.CharField(pgettext_lazy("email", "from"), max_length=254)
+    to = models.CharField(pgettext_lazy("email", "to"), max_length=254)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
