@@ -5,6 +5,7 @@
 // data-autosubmit on a select: submit its form when the choice changes (the language selector).
 // data-print on a button: print the page.
 // data-form-control on a form: give its text boxes Bootstrap's form-control look.
+// The navbar link of the section on screen gets aria-current.
 (function () {
   "use strict";
   function hasText(form) {
@@ -43,9 +44,28 @@
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", decorate);
-  } else {
+  // The navbar says which section the reader is in (aria-current), underlined, not by place alone.
+  function markCurrentSection() {
+    var path = window.location.pathname;
+    var best = null;
+    document.querySelectorAll("#mainnav .nav-link[href]").forEach(function (link) {
+      var href = link.getAttribute("href");
+      if (href.charAt(0) === "/" && href !== "/" && path.indexOf(href) === 0 &&
+          (!best || href.length > best.getAttribute("href").length)) {
+        best = link;
+      }
+    });
+    if (best) {
+      best.setAttribute("aria-current", best.getAttribute("href") === path ? "page" : "true");
+    }
+  }
+  function ready() {
     decorate();
+    markCurrentSection();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
