@@ -60,6 +60,12 @@ SKIP_PATH = re.compile(
 )
 LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 
+# axe on the whole document; a run that does not end within a minute fails instead of hanging the suite.
+AXE_RUN = """Promise.race([
+  axe.run(document, {resultTypes: ['violations']}),
+  new Promise((_, reject) => setTimeout(() => reject(new Error('axe did not finish in 60 s')), 60000)),
+])"""
+
 # Checks axe does not make, run in the page. `named(el)` says which element a finding is about.
 NAMED = """const named = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
   + Array.from(el.classList).slice(0, 3).map(c => '.' + c).join('');
@@ -173,7 +179,7 @@ class Crawl:
             self.problems.append(f"{path}: status {response.status}, expected {expect_status} (from {source})")
         self.visited.append(path)
         page.evaluate(AXE_SCRIPT)
-        for violation in page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]:
+        for violation in page.evaluate(AXE_RUN)["violations"]:
             if violation["impact"] in SERIOUS:
                 targets = [" ".join(node["target"]) for node in violation["nodes"]]
                 more = f" and {len(targets) - 4} more" if len(targets) > 4 else ""
