@@ -161,6 +161,29 @@ class ReadOnlyInlineMixin(ScopedInlineMixin):
         return False
 
 
+class RecordAdminMixin:
+    """A record the app writes and people only read: never added, changed or deleted in the admin.
+    `may_read(user)` says who sees it (superusers unless a subclass says otherwise)."""
+
+    def may_read(self, user) -> bool:
+        return bool(user and user.is_active and user.is_superuser)
+
+    def has_module_permission(self, request):
+        return self.may_read(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.may_read(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceRefused(Exception):
     """A service refused a save the form had allowed (someone changed the row meanwhile)."""
 

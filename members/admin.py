@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, SuperuserEditsInlineMixin, run_service_action, service_action
+from core.admin import RecordAdminMixin, ScopedAdminMixin, SuperuserEditsInlineMixin, run_service_action, service_action
 
 from .models import AuditEvent, Member, Membership, Organisation
 from .permissions import secretary_organisation_ids
@@ -106,7 +106,7 @@ class MembershipAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Security events, for superusers only: a record that is read, never added, changed or deleted."""
 
     list_display = ["created_at", "kind", "username", "user", "ip_address", "method", "path"]
@@ -115,18 +115,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     readonly_fields = ["created_at", "kind", "user", "username", "ip_address", "method", "path", "detail"]
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import service_action
+from core.admin import RecordAdminMixin, service_action
 
 from . import services
 from .models import OutboxMessage
@@ -16,7 +16,7 @@ retry_now.allowed_permissions = ("retry",)
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Emails waiting, sent and failed, for superusers only: written by the services and the worker,
     read here; a failed one is retried with the action."""
 
@@ -50,20 +50,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def last_error_short(self, obj):
         return obj.last_error[:120] + ("…" if len(obj.last_error) > 120 else "")
 
-    def has_module_permission(self, request):
-        return services.can_manage_outbox(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return services.can_manage_outbox(request.user)
+    def may_read(self, user) -> bool:
+        return services.can_manage_outbox(user)
 
     def has_retry_permission(self, request):
         return services.can_manage_outbox(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
