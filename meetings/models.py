@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -451,6 +453,18 @@ class Speech(models.Model):
     @property
     def display_speaker(self) -> str:
         return self.speaker.name if self.speaker_id else self.speaker_name
+
+    @property
+    def key_points_numbered_in_text(self) -> bool:
+        """True when every key point already starts with its own enumerator (一要…, 二是…, （一）, 1.):
+        the minutes then list them as written instead of numbering them a second time ("1. 一要…")."""
+        points = self.key_points.all()
+        return bool(points) and all(ENUMERATED.match(point.text.lstrip()) for point in points)
+
+
+# How a Chinese (or Western) text numbers its own points: 一要 / 二是 / 三、 / （一） / 第一 / 1. / 1、 / (1)
+_CN = "一二三四五六七八九十"
+ENUMERATED = re.compile(rf"([{_CN}]+[要是、，,.．]|第[{_CN}]+|[（(][{_CN}\d]+[）)]|\d+[.、．)])")
 
 
 class KeyPoint(models.Model):

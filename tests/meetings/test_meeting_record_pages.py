@@ -14,7 +14,7 @@ from icalendar import Calendar
 from meetings import services
 from meetings.ical import feed_token
 from meetings.models import Attendance, CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
-from tests.factories import AttendanceFactory, CriticismFactory, MeetingFactory, SpeechFactory
+from tests.factories import AttendanceFactory, CriticismFactory, KeyPointFactory, MeetingFactory, SpeechFactory
 
 from .helpers import add_members
 
@@ -234,3 +234,17 @@ def test_the_print_footer_flows_after_the_minutes(client, meeting, secretary):
     css = (Path(django_settings.BASE_DIR) / "static" / "css" / "site.css").read_text()
     rules = re.findall(r"\.print-footer\s*\{([^}]*)\}", css)
     assert rules and all("fixed" not in rule for rule in rules)
+
+
+def test_the_minutes_do_not_number_key_points_that_carry_their_own_numbers(client, meeting, secretary):
+    """ "一要…, 二要…" printed inside an <ol> read "1. 一要…": such points are listed as written."""
+    own = SpeechFactory(meeting=meeting, title="总结讲话")
+    for order, text in enumerate(["一要提高政治站位。", "二要狠抓整改落实。"], start=1):
+        KeyPointFactory(speech=own, order=order, text=text)
+    plain = SpeechFactory(meeting=meeting, title="表态发言")
+    for order, text in enumerate(["提高政治站位。", "狠抓整改落实。"], start=1):
+        KeyPointFactory(speech=plain, order=order, text=text)
+    client.force_login(secretary)
+    body = client.get(reverse("meetings:print", args=[meeting.pk])).content.decode()
+    assert re.search(r'<ul class="key-points[^"]*">\s*<li class="key-point">一要提高政治站位。', body)
+    assert re.search(r'<ol class="key-points">\s*<li class="key-point">提高政治站位。', body)
