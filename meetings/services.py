@@ -233,10 +233,20 @@ def _next_order(queryset) -> int:
     return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
+# Items the presider presents; the reports on the previous rectification and on the opinions are given by
+# whoever the group names, and in item 4 each member speaks for themself, so those are left for the secretary.
+PRESIDER_PRESENTS = (AgendaItem.Kind.GROUP_INSPECTION, AgendaItem.Kind.CONCLUDING_SPEECH)
+
+
 def _create_standard_agenda(meeting: Meeting) -> list[AgendaItem]:
-    presenter = meeting.presider
     items = [
-        AgendaItem(meeting=meeting, order=i, kind=kind, title=title, presenter=presenter)
+        AgendaItem(
+            meeting=meeting,
+            order=i,
+            kind=kind,
+            title=title,
+            presenter=meeting.presider if kind in PRESIDER_PRESENTS else None,
+        )
         for i, (kind, title) in enumerate(standard_agenda(), start=1)
     ]
     return AgendaItem.objects.bulk_create(items)

@@ -233,3 +233,15 @@ def test_criticism_of_oneself_is_self_criticism(org, secretary):
 def test_a_member_cannot_change_the_meeting(meeting, member_user):
     with pytest.raises(PermissionDenied):
         services.agenda_item_create(meeting=meeting, by=member_user, data={"title": "Mine"})
+
+
+def test_the_standard_agenda_names_the_presider_only_where_the_presider_presents(org, secretary):
+    presider = add_members(org, 1)[0]
+    meeting = _plan(org, secretary, presider=presider)
+    presenters = {i.kind: i.presenter for i in meeting.agenda_items.all()}
+    assert presenters[AgendaItem.Kind.GROUP_INSPECTION] == presider
+    assert presenters[AgendaItem.Kind.CONCLUDING_SPEECH] == presider
+    # Each member presents their own inspection; the two reports are given by whoever the group names.
+    assert presenters[AgendaItem.Kind.INDIVIDUAL_INSPECTION] is None
+    assert presenters[AgendaItem.Kind.PREVIOUS_RECTIFICATION] is None
+    assert presenters[AgendaItem.Kind.SOLICITED_OPINIONS] is None
