@@ -22,6 +22,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},  # a numbered list that goes on after a paragraph, as in a Word document
     "td": {"align"},
     "th": {"align"},
 }

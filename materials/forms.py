@@ -106,17 +106,24 @@ class MaterialForm(TextSafeForm):
             measures=data.get("measures") or "",
         )
 
-    def data_with_import(self, text: MaterialText) -> tuple:
+    def data_with_import(self, text: MaterialText, *, start_title: str = "") -> tuple:
         """The submitted data with a Word file's text put into the boxes that are still empty.
 
         A box the author has typed in keeps its text: returns (data, labels of the boxes kept),
-        so the page can say which parts of the file were not taken in.
+        so the page can say which parts of the file were not taken in. The document's title replaces
+        the title the material started with (`start_title`), not one the author wrote.
         """
         data = self.data.copy()
+        kept = []
+        title = (text.title or "").strip()
+        current = (data.get("title") or "").strip()
+        if title and (not current or current == start_title.strip()):
+            data["title"] = title
+        elif title and current != title:
+            kept.append(str(self.fields["title"].label))
         sections = {s["aspect"]: s["text"] for s in text.problem_sections or []}
         imported = {f"aspect_{i}": sections.get(aspect, "") for i, aspect in enumerate(self.aspects)}
         imported.update({name: getattr(text, name) for name in ("problems", "causes", "measures")})
-        kept = []
         for name, value in imported.items():
             if not (value or "").strip():
                 continue

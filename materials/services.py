@@ -5,12 +5,10 @@ Every function checks the actor's permission, validates, changes state, records
 history (simple_history, with a reason) and queues notifications (on commit).
 """
 
-import re
 import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
 
-import mammoth
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -22,7 +20,7 @@ from core.uploads import DOCX, safe_name, validate_upload
 from meetings.models import Meeting
 from members.permissions import member_for
 
-from . import notifications
+from . import notifications, word_import
 from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
 from .permissions import can_read, can_review_material, can_write_for_group, is_attendee, is_author
 
@@ -127,6 +125,13 @@ def _lock(material: InspectionMaterial) -> InspectionMaterial:
 # ----------------------------------------------------------------------------- services
 
 
+def start_title(*, meeting: Meeting, author, on_behalf_of_group: bool) -> str:
+    """The title a new material starts with (a Word import's own title may replace it)."""
+    if on_behalf_of_group:
+        return _("Comparison-inspection material of %(organisation)s") % {"organisation": meeting.organisation}
+    return _("Personal comparison-inspection material of %(name)s") % {"name": author.name}
+
+
 @transaction.atomic
 def material_start(*, meeting: Meeting, by, on_behalf_of_group: bool = False) -> InspectionMaterial:
     """The member's material for a meeting: their existing one, or a new draft."""
@@ -142,10 +147,7 @@ def material_start(*, meeting: Meeting, by, on_behalf_of_group: bool = False) ->
         return existing
     if meeting.status == Meeting.Status.CLOSED:
         raise ValidationError(_("This meeting is closed: no new material can be written for it."))
-    if on_behalf_of_group:
-        title = _("Comparison-inspection material of %(organisation)s") % {"organisation": meeting.organisation}
-    else:
-        title = _("Personal comparison-inspection material of %(name)s") % {"name": member.name}
+    title = start_title(meeting=meeting, author=member, on_behalf_of_group=on_behalf_of_group)
     material = InspectionMaterial(
         meeting=meeting,
         author=member,
@@ -343,17 +345,20 @@ def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialT
     validate_upload(file, allowed=[DOCX])
     check_import_limits(file)
     try:
-        file.seek(0)
         # Images are left out: they stay in the attached document, not in the text (never read, never inlined).
-        markdown_text = mammoth.convert_to_markdown(file, convert_image=lambda image: []).value
-    except Exception as exc:  # mammoth raises assorted errors on damaged documents
+        blocks = word_import.read_docx(file)
+    except Exception as exc:  # python-docx and lxml raise assorted errors on damaged documents
         raise ValidationError(
             _("The Word document %(name)s could not be read.") % {"name": getattr(file, "name", "")}
         ) from exc
+    finally:
+        file.seek(0)
     current = _lock(material)
     if current.status not in EDITABLE:
         raise ValidationError(_("A document can be imported only while the material is a draft or returned."))
-    text = split_imported(strip_control(markdown_text), section_aspects(current.meeting, current))
+    for block in blocks:
+        block.markdown, block.plain = strip_control(block.markdown), strip_control(block.plain)
+    text = imported_text(word_import.split_blocks(blocks, section_aspects(current.meeting, current)))
     if not (text.has_problems() or text.causes.strip() or text.measures.strip()):
         raise ValidationError(_("The Word document %(name)s has no text.") % {"name": getattr(file, "name", "")})
     _store_attachment(current, file, DOCX, by, source=True)
@@ -362,9 +367,9 @@ def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialT
 
 # ----------------------------------------------------------------------------- Word import
 
-# A .docx is a zip of XML parts. mammoth builds a DOM of every part it reads and costs about 50–80 µs
-# per XML element (a 72 KB file that unpacks to 20 MB took 38 s and 560 MB), so a document is measured
-# before it is converted: from the zip's directory (nothing unpacked), then by streaming its XML
+# A .docx is a zip of XML parts. mammoth, the reader before word_import, built a DOM of every part and
+# cost about 50–80 µs per XML element (a 72 KB file that unpacks to 20 MB took 38 s and 560 MB), so a
+# document is measured before it is converted: from the zip's directory (nothing unpacked), then by streaming its XML
 # parts through expat, counting elements. bench/bench_limits.py times the largest document allowed.
 MAX_UNPACKED_IMPORT = 10 * 1024 * 1024  # all parts together, as the zip's directory declares them
 MAX_IMPORT_PARTS = 1000  # a Word file has a few dozen parts, a few hundred with many images
@@ -448,7 +453,7 @@ def check_import_limits(file) -> None:
                     )
             budget = MAX_IMPORT_ELEMENTS
             for info in infos:
-                # Every part mammoth could parse, whatever its name: a relationship may point anywhere.
+                # Every XML part a reader could parse, whatever its name: a relationship may point anywhere.
                 if _looks_like_xml(archive, info):
                     try:
                         budget -= _count_elements(archive, info, budget)
@@ -466,58 +471,19 @@ def check_import_limits(file) -> None:
         file.seek(0)
 
 
-_ESCAPED = re.compile(r"\\([.()!\[\]#+-])")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_CN_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]\s*|（[一二三四五六七八九十]+）)(.{1,40})$")
-CAUSE_WORDS = ("cause", "reason", "原因", "根源")
-MEASURE_WORDS = ("measure", "rectification", "整改", "措施", "努力方向")
-PROBLEM_WORDS = ("problem", "问题")
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\s*_`#：:。.、]+", "", text).lower()
+def imported_text(result: word_import.Sorted) -> MaterialText:
+    """The editor's text of a sorted document: the title for the title box, the preamble (the paragraphs
+    before the first section) at the head of the problems box, ahead of any problem of no aspect."""
+    return MaterialText(
+        title=result.title,
+        problem_sections=[{"aspect": a, "text": t} for a, t in result.sections.items()],
+        problems="\n\n".join(part for part in (result.preamble, result.problems) if part),
+        causes=result.causes,
+        measures=result.measures,
+    )
 
 
 def split_imported(markdown_text: str, aspects: list[str]) -> MaterialText:
-    """Sort an imported document's paragraphs under the editor's sections by their headings.
-
-    A heading naming an aspect of the theme starts that aspect; one about causes or about
-    rectification measures starts those sections; everything else goes where it stands
-    (at first, under "other problems"). No text is dropped.
-    """
-    buckets = {"problems": [], "causes": [], "measures": []}
-    by_aspect = {a: [] for a in aspects}
-    target = buckets["problems"]
-    for raw in _ESCAPED.sub(r"\1", markdown_text).splitlines():
-        line = raw.rstrip()
-        match = _HEADING.match(line)
-        heading = match.group(2).strip() if match else None
-        if heading is None and line.strip() and len(line.strip()) <= 44:
-            cn = _CN_HEADING.match(line.strip().strip("*_"))
-            heading = cn.group(1).strip().strip("*_") if cn else None
-        if heading is not None:
-            key = _key(heading)
-            aspect = next((a for a in aspects if _key(a) and (_key(a) in key or key in _key(a))), None)
-            if aspect is not None:
-                target = by_aspect[aspect]
-                continue
-            if any(w in key for w in CAUSE_WORDS):
-                target = buckets["causes"]
-                continue
-            if any(w in key for w in MEASURE_WORDS):
-                target = buckets["measures"]
-                continue
-            if any(w in key for w in PROBLEM_WORDS):
-                target = buckets["problems"]
-                continue
-        target.append(line)
-
-    def joined(lines):
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-    return MaterialText(
-        problem_sections=[{"aspect": a, "text": joined(lines)} for a, lines in by_aspect.items()],
-        problems=joined(buckets["problems"]),
-        causes=joined(buckets["causes"]),
-        measures=joined(buckets["measures"]),
-    )
+    """Sort Markdown text (a line a paragraph) under the editor's sections, as a Word import does."""
+    blocks = word_import.blocks_from_markdown(markdown_text)
+    return imported_text(word_import.split_blocks(blocks, aspects, find_title=False))

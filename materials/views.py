@@ -282,7 +282,12 @@ def material_edit(request, pk):
             if not upload:
                 raise ValidationError(_("Choose a Word (.docx) file to import."))
             imported = services.material_import_docx(material=material, by=request.user, file=upload)
-            data, kept = form.data_with_import(imported)
+            data, kept = form.data_with_import(
+                imported,
+                start_title=services.start_title(
+                    meeting=material.meeting, author=material.author, on_behalf_of_group=material.on_behalf_of_group
+                ),
+            )
             if kept:
                 messages.warning(
                     request,
