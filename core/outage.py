@@ -33,12 +33,14 @@ import re
 import sys
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -130,6 +132,36 @@ def reader_language(request) -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
+#: A formset row's prefix ("form-3-", "speech-0-"): the label is the field's, whatever the row.
+FORMSET_PREFIX = re.compile(r"^(?:[\w]+-\d+-)+")
+
+
+def field_label(name: str, app_label: str | None) -> str:
+    """What a reader calls a posted field: the verbose name of a model field of that name (the
+    address's own app first), found in the model registry without touching the database; else
+    the name with its underscores as spaces."""
+    bare = FORMSET_PREFIX.sub("", name)
+    configs = list(apps.get_app_configs())
+    configs.sort(key=lambda config: config.label != app_label)
+    for config in configs:
+        for model in config.get_models():
+            try:
+                field = model._meta.get_field(bare)
+            except Exception:  # FieldDoesNotExist, or a relation without a verbose name
+                continue
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                return str(verbose)[:1].upper() + str(verbose)[1:]
+    return bare.replace("_", " ")
+
+
+def _app_label(request) -> str | None:
+    try:
+        return resolve(request.path_info).namespace or None
+    except Resolver404:
+        return None
+
+
 def posted_fields(request) -> dict:
     """What a POST carried, sorted for the outage page: text to show (and resend), bookkeeping to
     resend unseen, secrets to type again, and the names of files that were not kept."""
@@ -141,6 +173,7 @@ def posted_fields(request) -> dict:
     except Exception:  # an unreadable body: nothing to give back, the page still renders
         return {"shown": shown, "kept": kept, "secrets": secrets, "files": files, "posted": True}
     if _csrf_passes(request):
+        app_label = _app_label(request)
         for index, (name, values) in enumerate(data.lists()):
             if name == "csrfmiddlewaretoken":
                 continue
@@ -155,12 +188,19 @@ def posted_fields(request) -> dict:
                     shown.append(
                         {
                             "name": name,
+                            "label": field_label(name, app_label),
                             "value": value,
                             "id": f"outage-field-{index}-{number}",
                             "rows": min(20, max(2, lines)),
                         }
                     )
-        files = sorted({f"{name}: {upload.name}" for name, upload in uploads.items()})
+        files = sorted(
+            {
+                translation.gettext("%(field)s: %(file)s")
+                % {"field": field_label(name, app_label), "file": upload.name}
+                for name, upload in uploads.items()
+            }
+        )
     return {"shown": shown, "kept": kept, "secrets": secrets, "files": files, "posted": True}
 
 

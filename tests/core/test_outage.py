@@ -97,10 +97,11 @@ def test_a_form_posted_during_the_outage_is_given_back_to_send_again(signed_in, 
     form = re.search(r'<form method="post" action="([^"]+)" class="outage-resend">(.*?)</form>', page, re.S)
     assert form and form[1] == url
     fields = form[2]
-    # The minutes and the title, whole, in labelled textareas with the form's own field names.
+    # The minutes and the title, whole, in textareas labelled as the form labels them (not "record").
     escaped = MINUTES.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert f'name="record" rows="20">\n{escaped}</textarea>' in fields
-    assert re.search(r'<label class="form-label" for="outage-field-\d+-0">Field “record”</label>', fields)
+    assert re.search(r'<label class="form-label" for="outage-field-\d+-0">Record</label>', fields)
+    assert re.search(r'<label class="form-label" for="outage-field-\d+-0">Title</label>', fields)
     assert 'name="title" rows="2">\n开展批评和自我批评</textarea>' in fields
     # Choices and bookkeeping go back unseen; a new CSRF token; no password, no file.
     assert '<input type="hidden" name="kind" value="individual_inspection">' in fields

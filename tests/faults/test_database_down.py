@@ -173,7 +173,7 @@ def test_database_down_and_back(servers):
     page = _outage_page(status, headers, body, "zh-hans")
     assert _zh(NOT_SAVED) in page
     assert html.escape(MINUTES, quote=False) in page  # the whole text, in a textarea
-    assert re.search(r'<label[^>]*for="outage-field-\d+-0">[^<]*record', page)
+    assert re.search(r'<label[^>]*for="outage-field-\d+-0">记录</label>', page)  # as the form calls it
     form = ResendForm(page)
     assert form.action == edit_url
     assert dict(form.fields)["record"] == MINUTES
