@@ -88,6 +88,11 @@ def test_a_secretary_plans_a_meeting_with_the_standard_agenda(client, org, secre
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Meeting planned" in page
     assert "Report on the implementation of the previous meeting&#x27;s rectification measures" in page
+    # Until the attendance sheet lists the members, they don't see the meeting: the next step says so.
+    assert "Members do not see this meeting yet" in page
+    assert f'href="{reverse("meetings:attendance", args=[meeting.pk])}">Fill in the attendance sheet</a>' in page
+    AttendanceFactory(meeting=meeting, member=presider)
+    assert "Members do not see this meeting yet" not in client.get(meeting.get_absolute_url()).content.decode()
 
 
 def test_a_date_before_the_previous_meeting_is_refused_and_the_input_kept(client, org, secretary):
