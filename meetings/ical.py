@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from members.models import FeedKey
 
@@ -97,6 +97,11 @@ def _event(meeting: Meeting, now: datetime.datetime, base_url: str) -> Event:
     host = base_url.split("://")[-1].split("/")[0]
     event.add("uid", f"meeting-{meeting.pk}@{host}")
     event.add("dtstamp", now)
+    # A calendar app replaces its copy when SEQUENCE goes up: the version rises with every change of
+    # the meeting's details (date, time, place, title), from 1; SEQUENCE starts at 0.
+    event.add("sequence", max(meeting.version - 1, 0))
+    if meeting.updated_at:
+        event.add("last-modified", meeting.updated_at.astimezone(datetime.UTC))
     event.add("summary", one_line(meeting))
     if meeting.start_time:
         tz = ZoneInfo(settings.TIME_ZONE)
@@ -122,7 +127,9 @@ def calendar_bytes(meetings, name: str, *, base_url: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Meeting Records//meetings//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", one_line(name))
+    # An X- property is not known to be text, so icalendar would write it raw: a comma or a
+    # semicolon in the name would split it. vText escapes them as RFC 5545 says for text.
+    cal.add("x-wr-calname", vText(one_line(name)))
     now = timezone.now()
     for meeting in meetings:
         if in_calendar_range(meeting.held_on):

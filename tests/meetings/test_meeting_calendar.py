@@ -58,3 +58,37 @@ def test_the_feed_address_is_on_the_meetings_page(client, member_user):
     client.force_login(member_user)
     body = client.get(reverse("meetings:list")).content.decode()
     assert reverse("meetings:feed", args=[feed_token(member_user)]) in body
+
+
+def _vevent(body: bytes):
+    """The calendar read by vobject, a second parser independent of the icalendar that wrote it."""
+    import vobject
+
+    calendar = vobject.readOne(body.decode("utf-8"))
+    (event,) = calendar.contents["vevent"]
+    return calendar, event
+
+
+def test_the_calendar_name_is_escaped_and_events_say_when_they_changed(client, org, secretary):
+    from meetings import services
+
+    title = "2022年度民主生活会, 第一场; 会前\\准备"
+    meeting = MeetingFactory(organisation=org, title=title, held_on=SOON, location="Room 3")
+    client.force_login(secretary)
+    url = reverse("meetings:calendar", args=[meeting.pk])
+    body = client.get(url).content
+    assert "X-WR-CALNAME:2022年度民主生活会\\, 第一场\\; 会前\\\\准备".encode() in body
+    calendar, event = _vevent(body)
+    assert calendar.contents["x-wr-calname"][0].value == str(meeting)  # read whole, not cut at the comma
+    assert event.sequence.value == "0"
+    meeting.refresh_from_db()
+    first_modified = event.last_modified.value
+    assert first_modified == meeting.updated_at.replace(microsecond=0)
+
+    services.meeting_update(meeting=meeting, by=secretary, data={"location": "Room 5"}, version=meeting.version)
+    _calendar, event = _vevent(client.get(url).content)
+    assert event.location.value == "Room 5"
+    assert event.sequence.value == "1"  # calendar apps take the moved meeting as an update
+    assert event.last_modified.value >= first_modified
+    meeting.refresh_from_db()
+    assert event.last_modified.value == meeting.updated_at.replace(microsecond=0)
