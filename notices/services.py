@@ -22,7 +22,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
 
 from meetings.models import Meeting
 
@@ -55,6 +54,10 @@ class NoticeConflict(ValidationError):
 
 def make_slug(title: str) -> str:
     """A readable ASCII slug; Chinese titles in pinyin (渝中区 -> yu-zhong-qu)."""
+    # Imported here, not with the module: pypinyin's dictionaries take ≈45 MB in every process that
+    # imports it, and only the processes that save a notice need them (bench/memory.md).
+    from pypinyin import lazy_pinyin
+
     words = lazy_pinyin(title or "", errors="default")
     slug = slugify("-".join(w for w in words if w.strip()))
     if len(slug) > 80:
