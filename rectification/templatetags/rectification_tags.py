@@ -82,9 +82,10 @@ def report_back_data(meeting) -> dict:
 
 
 @register.inclusion_tag("rectification/includes/report_back.html")
-def report_back(meeting, standalone=False):
-    """The report on the previous meeting's rectification; inside the minutes it links to its own page."""
-    return {**report_back_data(meeting), "standalone": standalone}
+def report_back(meeting, standalone=False, level=3):
+    """The report on the previous meeting's rectification; inside the minutes it links to its own page.
+    Its heading is an h3 inside the minutes' sections, an h2 on a page of its own or under a page's h1."""
+    return {**report_back_data(meeting), "standalone": standalone, "level": 2 if standalone else level}
 
 
 def meeting_links(user, meeting) -> dict:

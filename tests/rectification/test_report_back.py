@@ -109,3 +109,28 @@ def test_a_held_meeting_links_to_the_report_from_its_rectification_card(client, 
     client.force_login(secretary)
     page = client.get(next_meeting.get_absolute_url()).content.decode()
     assert reverse("rectification:report_back", args=[next_meeting.pk]) in page
+
+
+def _heading_levels(page):
+    import re
+
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", page.split("<main", 1)[1])]
+
+
+def test_the_report_back_heading_fits_the_page_outline(client, secretary, plan, next_meeting):
+    """A screen reader's list of headings goes h1 > h2 on the plan and report pages (it jumped to h3)."""
+    from django.urls import reverse
+
+    from tests.factories import PlanFactory
+
+    _plan_items(plan, [S.VERIFIED])
+    client.force_login(secretary)
+    for url in (
+        reverse("rectification:report_back", args=[next_meeting.pk]),
+        PlanFactory(meeting=next_meeting).get_absolute_url(),
+    ):
+        levels = _heading_levels(client.get(url).content.decode())
+        assert levels[0] == 1 and 2 in levels, (url, levels)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (url, levels)
+    # Inside the minutes, under the agenda item's h2, it stays an h3.
+    assert '<h3 class="h6" id="report-back-' in _render(next_meeting)
