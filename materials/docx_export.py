@@ -1,156 +1,109 @@
-"""A meeting's approved materials bound into one Word document: cover page, table of contents, materials.
+"""Comparison-inspection materials as Word documents in the official layout (core.official_docx).
 
-The table of contents is a real Word TOC field (Word refreshes it, page numbers included, when
-the document is opened), pre-filled with the materials' titles so every reader shows it.
+- `export_meeting_materials` / `write_meeting_materials`: a meeting's approved materials bound for
+  the archive: a cover (without a page number), a table of contents listing the materials (only
+  them: not itself, not their sections), then each material from a new page.
+- `write_material`: one material (a member's, or the leading group's) on its own.
 
-Every text goes through `core.text.xml_safe`: a control character saved in a material, a name or
-a title (before the forms refused them, or through the admin) is left out instead of breaking the file.
+Each material reads as an official document: its title in 小标宋, who wrote it, then
+一、problems found (（一）each aspect), 二、causes, 三、rectification measures; the Markdown's
+bold, italic, lists (each numbered from 1) and tables are kept.
 """
 
 import io
-import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
-from core.text import one_line, xml_safe
-
-_LIST_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_INLINE = re.compile(r"(\*\*|__|\*|_|`)")
-_SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
-    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator",
-)  # fmt: skip
+from core.official_docx import OfficialDocument
+from core.text import one_line
 
 
-def _plain(text: str) -> str:
-    """Markdown inline marks removed: Word gets the words, not the asterisks."""
-    return xml_safe(_INLINE.sub("", text).replace("\\", ""))
+def _material_title(material) -> str:
+    return one_line(str(material.title or material))
 
 
-def _field_char(run, kind: str):
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    run._r.append(element)
+def _byline(material) -> str:
+    meeting = material.meeting
+    who = str(meeting.organisation) if material.on_behalf_of_group else material.author.name
+    parts = [who]
+    if material.on_behalf_of_group:
+        parts.append(_("on behalf of the group"))
+    when = material.approved_at or material.submitted_at
+    if when:
+        parts.append(timezone.localdate(when).isoformat())
+    return one_line(" · ".join(parts))
 
 
-def _add_toc(document, entries: list[str]) -> None:
-    first = document.add_paragraph()
-    _field_char(first.add_run(), "begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = 'TOC \\o "1-2" \\h \\z \\u'
-    first.add_run()._r.append(instr)
-    _field_char(first.add_run(), "separate")
-    paragraph = first
-    for i, entry in enumerate(entries):
-        if i:
-            paragraph = document.add_paragraph()
-        paragraph.add_run(f"{i + 1}. {entry}")
-    _field_char(paragraph.add_run(), "end")
-    # Ask Word to refresh fields (page numbers of the contents) when the file is opened.
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    # The schema fixes the order of settings: updateFields comes right before these.
-    after = {qn(f"w:{name}") for name in _SETTINGS_AFTER_UPDATE_FIELDS}
-    successor = next((child for child in settings if child.tag in after), None)
-    if successor is not None:
-        successor.addprevious(update)
-    else:
-        settings.append(update)
+def _write_body(doc: OfficialDocument, material, text=None) -> None:
+    """一、problems (（一）per aspect), 二、causes, 三、measures. `text` is what to show (a revision, or
+    the material itself)."""
+    text = text or material
+    doc.add_heading(_("Problems found"), 1)
+    sections = [s for s in (text.problem_sections or []) if (s.get("text") or "").strip()]
+    for section in sections:
+        doc.add_heading(one_line(section.get("aspect", "")) or _("Problems found"), 2)
+        doc.add_markdown(section["text"], base_level=3)
+    if (text.problems or "").strip():
+        if sections:
+            doc.add_heading(_("Other problems"), 2)
+        doc.add_markdown(text.problems, base_level=3)
+    if not sections and not (text.problems or "").strip():
+        doc.add_paragraph(_("Not written yet."))
+    doc.add_heading(_("Causes"), 1)
+    doc.add_markdown(text.causes, base_level=2) if (text.causes or "").strip() else doc.add_paragraph("—")
+    doc.add_heading(_("Rectification measures"), 1)
+    doc.add_markdown(text.measures, base_level=2) if (text.measures or "").strip() else doc.add_paragraph("—")
 
 
-def _add_markdown(document, text: str) -> None:
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        if match := _HEADING.match(line):
-            document.add_heading(_plain(match.group(2)), level=min(len(match.group(1)) + 2, 9))
-        elif match := _LIST_BULLET.match(line):
-            document.add_paragraph(_plain(match.group(1)), style="List Bullet")
-        elif match := _LIST_NUMBER.match(line):
-            document.add_paragraph(_plain(match.group(1)), style="List Number")
-        else:
-            document.add_paragraph(_plain(line.strip()))
+def write_material(material, stream, *, text=None, note: str = "") -> None:
+    """One material (a member's or the group's) as an official document, written to `stream`."""
+    title = _material_title(material)
+    author = str(material.meeting.organisation) if material.on_behalf_of_group else material.author.name
+    doc = OfficialDocument(title=title, author=author, subject=str(material.meeting), created=material.approved_at)
+    doc.add_title(title, subtitle=_byline(material))
+    if note:
+        doc.add_paragraph(note)
+    _write_body(doc, material, text)
+    doc.save(stream)
 
 
-def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+def write_meeting_materials(meeting, materials, stream) -> None:
+    """The approved materials bound into one document (cover, contents, materials), written to
+    `stream` (a temporary file: the whole bundle is never held twice in memory)."""
+    count = len(materials)
+    title = one_line(f"{meeting} — {_('Comparison-inspection materials')}")
+    doc = OfficialDocument(title=title, author=str(meeting.organisation), subject=str(meeting))
 
-
-def export_meeting_materials(meeting, materials) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(12)
-    style.font.name = "Times New Roman"  # creates the run fonts element, which then gets the CJK font
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
-
-    # Cover page
-    for _i in range(6):
-        document.add_paragraph()
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(one_line(str(meeting)))
-    run.bold = True
-    run.font.size = Pt(22)
-    sub = document.add_paragraph()
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub.add_run(_("Comparison-inspection materials")).font.size = Pt(18)
+    # Cover: no page number on it.
+    for _line in range(4):
+        doc.add_paragraph("")
+    doc.add_title(one_line(str(meeting)), subtitle=_("Comparison-inspection materials"))
     for line in (
         str(meeting.organisation),
         _("Held on %(date)s") % {"date": meeting.held_on} if meeting.held_on else "",
-        ngettext("%(count)s approved material", "%(count)s approved materials", len(materials))
-        % {"count": len(materials)},
+        ngettext("%(count)s approved material", "%(count)s approved materials", count) % {"count": count},
         _("Bound on %(date)s for the archive") % {"date": timezone.localdate()},
         _("Confidential: for the organisation's archive only."),
     ):
         if line:
-            p = document.add_paragraph(one_line(line))
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_break(document)
+            doc.add_paragraph(one_line(line), align="center", indent=False)
+    doc.start_numbered_section(cover=True)
 
-    # Table of contents
-    document.add_heading(_("Contents"), level=1)
-    titles = [one_line(f"{m.title or m} — {m.author.name}") for m in materials]
-    _add_toc(document, titles)
-    _page_break(document)
+    # Contents: the materials only.
+    entries = [f"{_material_title(m)} — {m.author.name}" for m in materials]
+    doc.add_contents(entries, heading=_("Contents"))
 
-    # The materials
-    for index, (material, title) in enumerate(zip(materials, titles, strict=True)):
-        if index:
-            _page_break(document)
-        document.add_heading(title, level=1)
-        meta = [material.author.name]
-        if material.on_behalf_of_group:
-            meta.append(_("on behalf of the group"))
-        if material.approved_at:
-            meta.append(_("approved on %(date)s") % {"date": timezone.localdate(material.approved_at)})
-        document.add_paragraph().add_run(one_line(" · ".join(meta))).italic = True
-        document.add_heading(_("Problems found"), level=2)
-        for section in material.problem_sections or []:
-            if (section.get("text") or "").strip():
-                document.add_heading(one_line(section.get("aspect", "")), level=3)
-                _add_markdown(document, section["text"])
-        if material.problems.strip():
-            if material.problem_sections:
-                document.add_heading(_("Other problems"), level=3)
-            _add_markdown(document, material.problems)
-        document.add_heading(_("Causes"), level=2)
-        _add_markdown(document, material.causes)
-        document.add_heading(_("Rectification measures"), level=2)
-        _add_markdown(document, material.measures)
+    for material, entry in zip(materials, entries, strict=True):
+        doc.add_part(entry)
+        doc.add_paragraph(_byline(material), align="center", indent=False, style="Subtitle")
+        _write_body(doc, material)
+    doc.save(stream)
 
+
+def export_meeting_materials(meeting, materials) -> bytes:
+    """The bundle as bytes (kept for callers that want them; the download view streams a file)."""
     buffer = io.BytesIO()
-    document.save(buffer)
+    write_meeting_materials(meeting, materials, buffer)
     return buffer.getvalue()

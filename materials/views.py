@@ -7,7 +7,7 @@ on POST, re-render with the message and the typed text kept on ValidationError.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import pdf
 from core.diffs import diff_table
 from core.markdown import render_markdown
+from core.official_docx import docx_response
 from core.uploads import private_download
 from core.views import errors_to_form, post_action
 from meetings.models import Attendance, Meeting
@@ -25,7 +27,7 @@ from meetings.permissions import can_manage_meeting
 from members.permissions import member_for
 
 from . import permissions, services
-from .docx_export import export_meeting_materials
+from .docx_export import write_material, write_meeting_materials
 from .forms import MaterialForm, ReviewForm
 from .models import InspectionMaterial, MaterialAttachment
 
@@ -123,6 +125,13 @@ def material_start(request, meeting_pk):
 # ----------------------------------------------------------------------------- reading and review
 
 
+def _shown_revision(user, material, revisions):
+    """A returned material is being revised: until it is resubmitted, others read what was submitted."""
+    if material.status == Status.RETURNED and revisions and not permissions.is_author(user, material):
+        return revisions[-1]
+    return None
+
+
 @login_required
 def material_detail(request, pk):
     material = get_object_or_404(
@@ -138,10 +147,7 @@ def material_detail(request, pk):
     history = []
     if revisions or permissions.is_author(request.user, material):
         history = list(material.history.select_related("history_user").order_by("-history_date")[:30])
-    # A returned material is being revised: until it is resubmitted, others read what was submitted.
-    shown_revision = None
-    if material.status == Status.RETURNED and revisions and not permissions.is_author(request.user, material):
-        shown_revision = revisions[-1]
+    shown_revision = _shown_revision(request.user, material, revisions)
     context = {
         "material": material,
         "text": _rendered_sections(shown_revision or material),
@@ -338,6 +344,28 @@ def material_edit(request, pk):
         return _editor(request, material, form, status=400)
 
 
+@login_required
+def material_pdf(request, pk):
+    """One material (a member's or the group's) as an official document in PDF: whoever reads its page reads it."""
+    material = get_object_or_404(
+        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
+    )
+    revisions = list(material.revisions.all()) if permissions.can_see_revisions(request.user, material) else []
+    shown_revision = _shown_revision(request.user, material, revisions)
+    return pdf.pdf_response(
+        request,
+        "materials/material_print.html",
+        {
+            "material": material,
+            "text": _rendered_sections(shown_revision or material),
+            "shown_revision": shown_revision,
+        },
+        filename=f"{slugify(str(material), allow_unicode=True) or 'material'}-{material.pk}.pdf",
+        title=str(material),
+        author=str(material.meeting.organisation if material.on_behalf_of_group else material.author),
+    )
+
+
 # ----------------------------------------------------------------------------- files
 
 
@@ -363,12 +391,46 @@ def material_export(request, meeting_pk):
     if not materials:
         messages.warning(request, _("No material of this meeting is approved yet: there is nothing to export."))
         return redirect("materials:meeting_list", meeting_pk=meeting.pk)
-    content = export_meeting_materials(meeting, materials)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
     name = slugify(f"materials-{meeting.year}-{meeting.pk}") or "materials"
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return docx_response(lambda stream: write_meeting_materials(meeting, materials, stream), filename=f"{name}.docx")
+
+
+@login_required
+def material_docx(request, pk):
+    """One material (a member's or the group's) as an official Word document: whoever reads its page reads it."""
+    material = get_object_or_404(
+        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
+    )
+    revisions = list(material.revisions.all()) if permissions.can_see_revisions(request.user, material) else []
+    shown_revision = _shown_revision(request.user, material, revisions)
+    note = ""
+    if shown_revision is not None:
+        note = _("The author is revising this material. Shown: revision %(n)s, as it was submitted.") % {
+            "n": shown_revision.number
+        }
+    name = f"{slugify(str(material), allow_unicode=True) or 'material'}-{material.pk}.docx"
+    return docx_response(
+        lambda stream: write_material(material, stream, text=shown_revision, note=note), filename=name
+    )
+
+
+@login_required
+def material_export_pdf(request, meeting_pk):
+    """The approved materials bound into one PDF (cover, contents, one material a section): as the .docx export."""
+    meeting = get_object_or_404(Meeting.objects.managed_by(request.user).select_related("organisation"), pk=meeting_pk)
+    materials = list(
+        meeting.materials.filter(status=Status.APPROVED)
+        .select_related("author", "meeting__organisation")
+        .order_by("-on_behalf_of_group", "author__name")
+    )
+    if not materials:
+        messages.warning(request, _("No material of this meeting is approved yet: there is nothing to export."))
+        return redirect("materials:meeting_list", meeting_pk=meeting.pk)
+    return pdf.pdf_response(
+        request,
+        "materials/materials_bundle_print.html",
+        {"meeting": meeting, "materials": [{"material": m, "text": _rendered_sections(m)} for m in materials]},
+        filename=f"materials-{meeting.year}-{meeting.pk}.pdf",
+        title=f"{meeting} — {_('Comparison-inspection materials')}",
+        author=str(meeting.organisation),
+    )

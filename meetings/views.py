@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import pdf
 from core.views import error_text, errors_to_form, post_action
 from members.models import Membership, Organisation
 from members.selectors import organisations_managed_by
@@ -111,6 +112,22 @@ def meeting_print(request, pk):
         selectors.record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk
     )
     return render(request, "meetings/meeting_print.html", selectors.minutes(meeting, request.user))
+
+
+@login_required
+def meeting_pdf(request, pk):
+    """The minutes as a PDF (core.pdf): the print view's record and its permission, laid out as an official document."""
+    meeting = get_object_or_404(
+        selectors.record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk
+    )
+    return pdf.pdf_response(
+        request,
+        "meetings/meeting_print.html",
+        selectors.minutes(meeting, request.user),
+        filename=f"{_('Minutes')}-{meeting.held_on or meeting.year}-{meeting.pk}.pdf",
+        title=str(meeting),
+        author=str(meeting.organisation),
+    )
 
 
 @login_required

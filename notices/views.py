@@ -1,5 +1,8 @@
 """The newsroom: draft, edit, preview, schedule, publish and withdraw notices (signed in)."""
 
+import mimetypes
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -11,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pdf
 from core.diffs import unified_lines
 from core.markdown import render_markdown
 from core.sanitise import removed_parts
@@ -300,4 +304,32 @@ def notice_history(request, pk):
         request,
         "notices/notice_history.html",
         {"notice": notice, "revisions": revisions, "published": published, "compare": compare},
+    )
+
+
+@login_required
+def notice_pdf(request, pk):
+    """The notice as an official document in PDF, for whoever may open it in the newsroom; its own images included."""
+    notice = _notice_or_404(request, pk)
+
+    def own_image(path):
+        match = re.fullmatch(r"/notices/images/(\d+)/", path)
+        image = notice.images.filter(pk=match.group(1)).first() if match else None
+        if image is None:
+            return None
+        try:
+            with image.image.open("rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            return None
+        return data, mimetypes.guess_type(image.image.name)[0] or "application/octet-stream"
+
+    return pdf.pdf_response(
+        request,
+        "notices/notice_print.html",
+        {"notice": notice, "body_html": render_markdown(notice.body)},
+        filename=f"notice-{notice.pk}.pdf",
+        title=notice.title,
+        author=notice.source_organ or str(notice.organisation),
+        resolve=own_image,
     )

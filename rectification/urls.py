@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("export.xlsx", views.ledger_export, name="ledger_export"),
     path("print/", views.ledger_print, name="ledger_print"),
+    path("ledger.pdf", views.ledger_pdf, name="ledger_pdf"),
     path("items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("items/<int:pk>/cancel/", views.item_cancel, name="item_cancel"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     # Contract with meeting pages: ?material=<id> | ?criticism=<id> | ?opinion=<id> | ?talk=<id> prefill the source.
     path("problems/new/", views.problem_create, name="problem_create"),
     path("meetings/<int:meeting_pk>/report-back/", views.report_back_page, name="report_back"),

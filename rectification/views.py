@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import pdf
 from core.uploads import private_download
 from core.views import error_text, errors_to_form
 from materials.models import InspectionMaterial
@@ -117,20 +118,34 @@ def ledger_export(request):
     return response
 
 
-@login_required
-def ledger_print(request):
+def _ledger_print_context(request) -> dict:
     f, _visible, filtered = _ledger_queryset(request)
     rows = list(selectors.apply_sort(selectors.ledger_rows(filtered), f["sort"])[: PRINT_LIMIT + 1])
-    return render(
+    return {
+        "items": rows[:PRINT_LIMIT],
+        "truncated": len(rows) > PRINT_LIMIT,
+        "limit": PRINT_LIMIT,
+        "summary": selectors.summary(filtered),
+        "today": timezone.localdate(),
+        "query_string": _query_string(request),
+    }
+
+
+@login_required
+def ledger_print(request):
+    return render(request, "rectification/ledger_print.html", _ledger_print_context(request))
+
+
+@login_required
+def ledger_pdf(request):
+    """The print view's ledger (same filters, same rows the user may see) as a PDF on A4 landscape."""
+    context = _ledger_print_context(request)
+    return pdf.pdf_response(
         request,
         "rectification/ledger_print.html",
-        {
-            "items": rows[:PRINT_LIMIT],
-            "truncated": len(rows) > PRINT_LIMIT,
-            "limit": PRINT_LIMIT,
-            "summary": selectors.summary(filtered),
-            "today": timezone.localdate(),
-        },
+        context,
+        filename=f"rectification-ledger-{context['today']:%Y%m%d}.pdf",
+        title=f"{_('Rectification ledger')} {context['today']:%Y-%m-%d}",
     )
 
 
@@ -384,6 +399,28 @@ def plan_detail(request, pk):
         request,
         "rectification/plan_detail.html",
         {"plan": plan, "items": items, "unaddressed": unaddressed, "can_manage": can_manage},
+    )
+
+
+@login_required
+def plan_pdf(request, pk):
+    """The rectification plan (整改方案) as an official document: for whoever reads the plan's page, their items."""
+    plan = get_object_or_404(
+        RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
+    )
+    items = (
+        RectificationItem.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("responsible_member", "responsible_leader", "problem")
+        .order_by("number", "pk")
+    )
+    return pdf.pdf_response(
+        request,
+        "rectification/plan_print.html",
+        {"plan": plan, "items": items},
+        filename=f"rectification-plan-{plan.pk}.pdf",
+        title=str(plan),
+        author=str(plan.organisation.name),
     )
 
 

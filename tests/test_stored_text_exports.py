@@ -104,7 +104,7 @@ def _docx_export(client, secretary, meeting) -> bytes:
     client.force_login(secretary)
     response = client.get(reverse("materials:export", args=[meeting.pk]))
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def test_docx_export_leaves_out_what_xml_cannot_carry(client, secretary, stored):

@@ -1,8 +1,7 @@
 """The archive export (.docx) and the member's dashboard sections."""
 
-import io
+import re
 
-import docx
 import pytest
 from django.urls import reverse
 
@@ -11,11 +10,19 @@ from materials.models import InspectionMaterial
 from materials.selectors import dashboard_sections
 from meetings.models import Meeting
 
+from ..docx_checks import (
+    assert_official_layout,
+    needs_soffice,
+    open_docx,
+    response_bytes,
+    runs_with,
+    soffice_pdf,
+    texts,
+)
 from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 Status = InspectionMaterial.Status
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _approved(meeting, author, **kwargs):
@@ -24,32 +31,47 @@ def _approved(meeting, author, **kwargs):
 
 def test_export_binds_the_approved_materials_with_cover_and_contents(client, attended, secretary, member_user):
     _approved(
-        attended, member_user.member, title="Material of the member",
+        attended, member_user.member, title="Material of the member", problems="",
         problem_sections=[{"aspect": "Serving the people", "text": "- Research was **hurried**."}],
-        causes="Relaxed study.", measures="1. Go to the grassroots.",
+        causes="Relaxed *self-study*.\n\n1. First cause\n2. Second cause",
+        measures="1. Go to the grassroots.\n2. Hold a seminar.",
     )  # fmt: skip
-    _approved(attended, secretary.member, title="Material of the group", on_behalf_of_group=True)
+    _approved(attended, secretary.member, title="Material of the group", on_behalf_of_group=True,
+              measures="1. The group's first measure")  # fmt: skip
     MaterialFactory(meeting=attended, status=Status.SUBMITTED, title="Not approved yet")
     client.force_login(secretary)
-    response = client.get(reverse("materials:export", args=[attended.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == DOCX_TYPE
-    assert response["Content-Disposition"].startswith("attachment;")
-
-    document = docx.Document(io.BytesIO(response.content))
-    texts = [p.text for p in document.paragraphs]
-    full = "\n".join(texts)
-    assert str(attended) in texts[:10]  # the cover page
+    document = open_docx(response_bytes(client.get(reverse("materials:export", args=[attended.pk]))))
+    assert_official_layout(document)
+    lines = texts(document)
+    full = "\n".join(lines)
+    assert str(attended) in lines[:10]  # the cover page
     assert "Comparison-inspection materials" in full
-    assert "Contents" in texts
-    assert 'TOC \\o "1-2"' in document.element.xml  # a real table-of-contents field
+    assert document.sections[0].different_first_page_header_footer  # no page number on the cover
+    assert document.core_properties.author == str(attended.organisation)
+    # The contents list the materials, and only them: not themselves, not the materials' sections.
+    assert 'TOC \\o "1-1"' in document.element.xml
+    contents = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
+    assert contents == ["Material of the group — Secretary", "Material of the member — Member"]
+    assert next(p for p in document.paragraphs if p.text == "Contents").style.name == "TOC Heading"
+    parts = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert parts == contents  # the only outline-level-1 paragraphs
     settings = [child.tag.split("}")[1] for child in document.settings.element]
-    assert settings.index("updateFields") == settings.index("compat") - 1  # where the schema wants it
+    assert settings.index("updateFields") < settings.index("compat")  # where the schema wants it
     assert "Not approved yet" not in full
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[1:] == ["Material of the group — Secretary", "Material of the member — Member"]
-    assert "Research was hurried." in texts  # Markdown marks are not carried into Word
-    assert "Go to the grassroots." in texts
+    # Each material: 一、problems (（一）its aspects), 二、causes, 三、measures, counted again per material.
+    levels = [p.text for p in document.paragraphs if p.style.name in ("Heading 2", "Heading 3")]
+    assert levels == [
+        "一、Problems found", "二、Causes", "三、Rectification measures",
+        "一、Problems found", "（一）Serving the people", "二、Causes", "三、Rectification measures",
+    ]  # fmt: skip
+    assert "Research was hurried." in lines  # Markdown marks are not carried into Word…
+    assert [r.bold for r in runs_with(document, "hurried")] == [True]  # …but bold and italic are
+    assert [r.italic for r in runs_with(document, "self-study")] == [True]
+    # Every list counts from 1: the causes' list, then the measures' list, in each material.
+    assert "1. The group's first measure" in lines
+    assert ["1. First cause", "2. Second cause", "1. Go to the grassroots.", "2. Hold a seminar."] == [
+        line for line in lines if line[:2] in ("1.", "2.") and "group" not in line
+    ]
 
 
 def test_export_without_approved_materials_explains(client, attended, secretary):
@@ -116,6 +138,71 @@ def test_the_cover_counts_one_approved_material_in_the_singular(client, attended
     _approved(attended, member_user.member, title="The only one")
     client.force_login(secretary)
     response = client.get(reverse("materials:export", args=[attended.pk]))
-    texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
-    assert "1 approved material" in texts
-    assert "1 approved materials" not in texts
+    lines = texts(open_docx(response_bytes(response)))
+    assert "1 approved material" in lines
+    assert "1 approved materials" not in lines
+
+
+# ----------------------------------------------------------------------------- one material
+
+
+def test_one_material_downloads_as_an_official_document_for_its_readers(client, attended, member_user, secretary):
+    material = _approved(
+        attended, member_user.member, title="我的对照检查材料", problems="",
+        problem_sections=[{"aspect": "理论学习方面", "text": "学习**不够深入**。"}],
+        causes="放松了*主观世界*改造。", measures="1. 坚持学习\n2. 深入基层",
+    )  # fmt: skip
+    for user in (member_user, secretary):
+        client.force_login(user)
+        document = open_docx(response_bytes(client.get(reverse("materials:docx", args=[material.pk]))))
+        assert_official_layout(document)
+        lines = texts(document)
+        assert document.paragraphs[0].text == "我的对照检查材料" and document.paragraphs[0].style.name == "Title"
+        assert document.core_properties.title == "我的对照检查材料"
+        assert document.core_properties.author == member_user.member.name
+        assert "TOC" not in document.element.xml  # a single document has no contents
+        assert ["一、Problems found", "（一）理论学习方面", "二、Causes", "三、Rectification measures"] == [
+            p.text for p in document.paragraphs if p.style.name in ("Heading 2", "Heading 3")
+        ]
+        assert "1.坚持学习" in lines and "2.深入基层" in lines
+        assert [r.bold for r in runs_with(document, "不够深入")] == [True]
+        assert [r.italic for r in runs_with(document, "主观世界")] == [True]
+
+
+def test_the_groups_material_is_authored_by_the_organisation(client, attended, secretary):
+    material = _approved(attended, secretary.member, title="党组对照检查材料", on_behalf_of_group=True,
+                         problems="党组的问题", causes="党组的原因", measures="党组的措施")  # fmt: skip
+    client.force_login(secretary)
+    document = open_docx(response_bytes(client.get(reverse("materials:docx", args=[material.pk]))))
+    assert document.core_properties.author == str(attended.organisation)
+    lines = texts(document)
+    assert {"党组的问题", "党组的原因", "党组的措施"} <= set(lines)
+    assert any(str(attended.organisation) in line and "on behalf of the group" in line for line in lines)
+
+
+def test_a_draft_material_is_its_authors_alone(client, attended, member_user, secretary, other_secretary):
+    material = MaterialFactory(meeting=attended, author=member_user.member, status=Status.DRAFT)
+    for user in (secretary, other_secretary):
+        client.force_login(user)
+        assert client.get(reverse("materials:docx", args=[material.pk])).status_code == 404
+    client.force_login(member_user)
+    assert client.get(reverse("materials:docx", args=[material.pk])).status_code == 200
+
+
+def test_the_material_page_links_its_word_document(client, attended, member_user):
+    material = _approved(attended, member_user.member)
+    client.force_login(member_user)
+    html = client.get(reverse("materials:detail", args=[material.pk])).content.decode()
+    assert reverse("materials:docx", args=[material.pk]) in html
+
+
+@needs_soffice
+def test_the_bundle_opens_in_libreoffice_on_a4(client, attended, secretary, member_user):
+    _approved(attended, member_user.member, title="成员材料", measures="1. 措施")
+    _approved(attended, secretary.member, title="党组材料", on_behalf_of_group=True)
+    client.force_login(secretary)
+    content = response_bytes(client.get(reverse("materials:export", args=[attended.pk])))
+    pdf, info = soffice_pdf(content)
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    # Cover, contents, then each material from a new page.
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == 4

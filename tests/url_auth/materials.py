@@ -42,6 +42,10 @@ MEETING = {"kwargs": lambda o: {"meeting_pk": o["meeting"].pk}}
 
 TABLE = {
     "materials:detail": {**MATERIAL, "expect": _expect(200, 200, 200)},
+    # One material as a PDF: whoever reads its page.
+    "materials:pdf": {**MATERIAL, "expect": _expect(200, 200, 200)},
+    # One material as a Word document (official layout): whoever reads its page.
+    "materials:docx": {**MATERIAL, "expect": _expect(200, 200, 200)},
     # The author's submitted material is locked: the editor redirects to it; others may not edit (403 when visible).
     "materials:edit": {**MATERIAL, "expect": _expect(302, 403, 403)},
     # POST only (return / approve).
@@ -53,4 +57,5 @@ TABLE = {
     "materials:start": {**MEETING, "expect": _expect(302, 404, 404)},
     # Secretaries export; nothing is approved in the fixture, so they are sent back with a message.
     "materials:export": {**MEETING, "expect": _expect(404, 302, 302)},
+    "materials:export_pdf": {**MEETING, "expect": _expect(404, 302, 302)},
 }

@@ -81,6 +81,8 @@ TABLE = {
     "members:import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": _manage()},
     "meetings:detail": {"kwargs": _meeting, "expect": READ},
     "meetings:print": {"kwargs": _meeting, "expect": READ},
+    # The minutes as a PDF: exactly the print view's readers.
+    "meetings:pdf": {"kwargs": _meeting, "expect": READ},
     "meetings:calendar": {"kwargs": _meeting, "expect": READ},
     "meetings:history": {"kwargs": _meeting, "expect": _manage()},
     "meetings:edit": {"kwargs": _meeting, "expect": _manage()},

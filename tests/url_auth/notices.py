@@ -80,6 +80,8 @@ TABLE = {
     },
     "newsroom:edit": {"kwargs": _notice, "expect": NOTICE},
     "newsroom:history": {"kwargs": _notice, "expect": NOTICE},
+    # The notice as a PDF (core.pdf): whoever opens it in the newsroom.
+    "newsroom:pdf": {"kwargs": _notice, "expect": NOTICE},
     "newsroom:publish": {"kwargs": _notice, "expect": POST_ONLY},
     "newsroom:schedule": {"kwargs": _notice, "expect": POST_ONLY},
     "newsroom:unschedule": {"kwargs": _notice, "expect": POST_ONLY},

@@ -52,6 +52,7 @@ TABLE = {
     "rectification:ledger": {"expect": ALL},
     "rectification:ledger_export": {"expect": ALL},
     "rectification:ledger_print": {"expect": ALL},
+    "rectification:ledger_pdf": {"expect": ALL},
     "rectification:item_detail": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:item_edit": {
         "kwargs": _item,
@@ -64,6 +65,7 @@ TABLE = {
     "rectification:item_cancel": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:evidence_download": {"kwargs": _evidence, "expect": ITEM_SCOPED},
     "rectification:plan_detail": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
+    "rectification:plan_pdf": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
     # Recording problems and adding items is the secretaries' work: others have nothing in scope here.
     "rectification:problem_create": {"expect": SECRETARY_ONLY},
     "rectification:item_create": {
