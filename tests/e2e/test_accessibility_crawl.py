@@ -26,8 +26,9 @@ a new meeting sent empty, an absence without a reason on the attendance sheet).
 
 The back office (/admin/) is left out. Crawled by the superuser (one visit per route), its 137 kinds
 of page took 195 s on a busy 2-core machine and showed 118 serious or critical findings: 74 were
-breadcrumb links told apart by colour alone, which our CSS could fix; the rest are in Django's own
-admin templates and vendored JavaScript: select2 autocomplete boxes without an accessible name
+breadcrumb links told apart by colour alone, which our CSS now fixes (templates/admin/base_site.html
+loads static/css/admin-access.css; it also lets a wide inline table scroll in its own box); the rest
+are in Django's own admin templates and vendored JavaScript: select2 autocomplete boxes without an accessible name
 (aria-input-field-name, 25, on every form with a foreign key), tabular inline rows whose cells have no
 label (label, select-name, label-title-only), the two-box many-to-many picker's aria-label on a span
 (aria-prohibited-attr), select2's list markup (list). Fixing those means forking Django's admin
