@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/print/", views.meeting_print, name="print"),
     path("<int:pk>/minutes.pdf", views.meeting_pdf, name="pdf"),
+    path("<int:pk>/minutes.docx", views.meeting_docx, name="docx"),
     path("<int:pk>/calendar.ics", views.meeting_calendar, name="calendar"),
     path("<int:pk>/history/", views.meeting_history, name="history"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),

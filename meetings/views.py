@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import pdf
+from core.official_docx import docx_response
 from core.views import error_text, errors_to_form, post_action
 from members.models import Membership, Organisation
 from members.selectors import organisations_managed_by
 from members.services import feed_key_rotate
 
 from . import ical, selectors, services
+from .documents import write_minutes
 from .forms import (
     AgendaItemForm,
     AttendanceFormSet,
@@ -127,6 +129,18 @@ def meeting_pdf(request, pk):
         filename=f"{_('Minutes')}-{meeting.held_on or meeting.year}-{meeting.pk}.pdf",
         title=str(meeting),
         author=str(meeting.organisation),
+    )
+
+
+@login_required
+def meeting_docx(request, pk):
+    """The minutes as an official Word document: the print view's record and its permission."""
+    meeting = get_object_or_404(
+        selectors.record_queryset().filter(pk__in=Meeting.objects.visible_to(request.user)), pk=pk
+    )
+    return docx_response(
+        lambda stream: write_minutes(meeting, request.user, stream, request=request),
+        filename=f"{_('Minutes')}-{meeting.held_on or meeting.year}-{meeting.pk}.docx",
     )
 
 
