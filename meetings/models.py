@@ -79,6 +79,22 @@ class Meeting(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     summary = models.TextField(_("summary"), blank=True)
+    # The higher organisation's consent to hold the meeting (the regulations ask for it beforehand).
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_by = models.CharField(
+        _("consent given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The higher organisation (and who in it) that agreed to the meeting being held."),
+    )
+    consent_reference = models.CharField(
+        _("consent reference"), max_length=200, blank=True, help_text=_("The reply's document number or note.")
+    )
+    hold_override_reason = models.TextField(
+        _("reason for holding with open checklist items"),
+        blank=True,
+        help_text=_("Written by the secretary who marked the meeting held with its readiness checklist open."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -131,6 +147,10 @@ class Meeting(models.Model):
     @property
     def aspect_list(self) -> list[str]:
         return [line.strip() for line in self.aspects.splitlines() if line.strip()]
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_on is not None and bool(self.consent_by.strip())
 
     @property
     def is_planned(self) -> bool:
