@@ -182,9 +182,11 @@ def search(request):
     # A control character (NUL, which PostgreSQL refuses in a query) is no part of a search: left out.
     raw = xml_safe(request.GET.get("q") or "")
     q = " ".join(raw.split())[: notice_search.MAX_QUERY_CHARS]
-    terms = notice_search.query_terms(q) if q else []
-    ids = notice_search.search_notices(q, _published()) if terms else []
-    page = Paginator(ids, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort") if request.GET.get("sort") in notice_search.SORTS else "relevance"
+    found = notice_search.SearchResults(q, _published(), sort=sort)
+    terms = found.terms
+    # Every match counted, and paged through a page of ids at a time (by relevance or by date).
+    page = Paginator(found, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     rows = _published().select_related("organisation").defer("search_vector").in_bulk(list(page.object_list))
     results = [rows[pk] for pk in page.object_list if pk in rows]
     for notice in results:
@@ -198,9 +200,9 @@ def search(request):
             "terms": terms,
             "page_obj": page,
             "results": results,
-            "total": len(ids),
-            "capped": len(ids) >= notice_search.CANDIDATES,
-            "query_string": urlencode({"q": q}) if q else "",
+            "total": found.total,
+            "sort": sort,
+            "query_string": urlencode({"q": q, "sort": sort}) if q else "",
         },
     )
 

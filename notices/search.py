@@ -9,10 +9,12 @@ no stemming; title weighted A, body B) under a GIN index created by migration
 The vectors are kept current by the notice services (``update_search_vectors``),
 never by ``save()`` or signals; bulk loaders call it after ``bulk_create``.
 
-Querying ranks only a bounded set of candidates — the newest ``CANDIDATES`` matches,
-found through the GIN index — because ``ts_rank`` over every match of a common word
-unpacks every matching vector (≈600 ms at 100k notices). On SQLite, search falls back
-to ``icontains`` over the newest matches.
+Every match is counted and can be paged through (``SearchResults``), in two orders:
+by date (newest first: the date index, filtered by the GIN index's matches) or by
+relevance. Relevance ranks with ``ts_rank`` only a bounded window — the newest
+``RANK_WINDOW`` matches — because ``ts_rank`` over every match of a common word unpacks
+every matching vector (≈600 ms at 100k notices); the matches older than the window
+follow it, newest first. On SQLite, search falls back to ``icontains``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from django.utils.safestring import mark_safe
 USER_DICT = Path(__file__).resolve().parent / "jieba_dict.txt"
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
-CANDIDATES = 200
+#: How many of the newest matches are ranked by relevance (the rest follow by date).
+RANK_WINDOW = 1000
+SORTS = ("relevance", "date")
 _WORD = re.compile(r"\w", re.UNICODE)
 
 _tokenizer = None
@@ -144,48 +148,93 @@ def update_search_vectors(queryset, batch_size: int = 500) -> int:
     return done
 
 
-def search_notices(q: str, published_qs) -> list[int]:
-    """Ids of the published notices matching q, best first (at most CANDIDATES).
+class SearchResults:
+    """The published notices matching q, counted in full and fetched a page at a time.
 
-    PostgreSQL: the newest CANDIDATES matches through the GIN index (or the date index,
-    whichever the planner finds cheaper), ranked with ts_rank (title words weigh more);
-    plus, if room is left, notices whose vector is not computed yet. Two queries at most.
-    SQLite: icontains over the newest matches, title matches first."""
-    terms = query_terms(q)
-    if not terms:
-        return []
-    if is_postgres():
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+    A sequence of notice ids for Django's Paginator: ``len()`` is the true number of matches
+    (one COUNT), a slice reads only that page's ids. ``sort`` is "relevance" (the newest
+    RANK_WINDOW matches ranked, the older ones after them by date) or "date" (newest first).
+    Notices whose search vector is not computed yet (saved outside the services; a partial
+    index finds them) are matched with icontains among the others."""
 
-        query = SearchQuery(" ".join(terms), config="simple", search_type="plain")
-        candidates = published_qs.filter(search_vector=query).order_by("-publish_at", "-id").values("pk")[:CANDIDATES]
-        ids = list(
-            published_qs.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-publish_at", "-id")
-            .values_list("pk", flat=True)
-        )
-        if len(ids) < CANDIDATES:
-            # Notices saved outside the services (load_demo, fixtures) may lack a vector yet;
-            # a partial index keeps this lookup cheap (normally it finds nothing).
-            missing = _icontains(published_qs.filter(search_vector__isnull=True), terms)
-            ids += list(missing.order_by("-publish_at", "-id").values_list("pk", flat=True)[: CANDIDATES - len(ids)])
+    def __init__(self, q: str, published_qs, sort: str = "relevance"):
+        self.terms = query_terms(q) if q else []
+        self.sort = sort if sort in SORTS else SORTS[0]
+        self.published = published_qs
+        self._ranked = None
+        if not self.terms:
+            self.total = 0
+            return
+        if is_postgres():
+            from django.contrib.postgres.search import SearchQuery
+
+            self.query = SearchQuery(" ".join(self.terms), config="simple", search_type="plain")
+            unindexed = Q(search_vector__isnull=True) & _icontains_q(self.terms)
+            self.matches = published_qs.filter(Q(search_vector=self.query) | unindexed).order_by("-publish_at", "-id")
+            self.total = self.matches.count()
+        else:
+            self._ids = self._sqlite_ids()
+            self.total = len(self._ids)
+
+    def __len__(self):
+        return self.total
+
+    def count(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(self.total)
+        if stop <= start:
+            return []
+        if not is_postgres():
+            return self._ids[start:stop]
+        ids = []
+        if self.sort == "relevance" and start < min(RANK_WINDOW, self.total):
+            ids = self.ranked()[start:stop]
+        # After the ranked window (or everything, when by date): the matches newest first.
+        begin = start + len(ids)
+        if begin < stop:
+            ids += list(self.matches.values_list("pk", flat=True)[begin:stop])
         return ids
-    rows = _icontains(published_qs, terms).order_by("-publish_at", "-id").values_list("pk", "title", "body")
-    lowered = [t.lower() for t in terms]
-    found = []
-    for pk, title, body in rows[:CANDIDATES]:
-        seen = f"{title} {plain_text(body)}".lower()  # what readers see, as on PostgreSQL
-        if all(t in seen for t in lowered):
-            found.append((-sum(1 for t in lowered if t in title.lower()), pk))
-    found.sort(key=lambda row: row[0])
-    return [pk for _score, pk in found]
+
+    def ranked(self) -> list[int]:
+        """The newest RANK_WINDOW matches, best first (title words weigh more), in one query."""
+        if self._ranked is None:
+            from django.contrib.postgres.search import SearchRank
+
+            window = self.matches.values("pk")[:RANK_WINDOW]
+            self._ranked = list(
+                self.published.filter(pk__in=window)
+                .annotate(rank=SearchRank(F("search_vector"), self.query))
+                .order_by(F("rank").desc(nulls_last=True), "-publish_at", "-id")
+                .values_list("pk", flat=True)
+            )
+        return self._ranked
+
+    def _sqlite_ids(self) -> list[int]:
+        rows = _icontains(self.published, self.terms).order_by("-publish_at", "-id").values_list("pk", "title", "body")
+        lowered = [t.lower() for t in self.terms]
+        found = []
+        for pk, title, body in rows:
+            seen = f"{title} {plain_text(body)}".lower()  # what readers see, as on PostgreSQL
+            if all(t in seen for t in lowered):
+                found.append((-sum(1 for t in lowered if t in title.lower()), pk))
+        if self.sort == "relevance":  # as on PostgreSQL: the newest RANK_WINDOW ranked, the rest by date
+            found[:RANK_WINDOW] = sorted(found[:RANK_WINDOW], key=lambda row: row[0])  # stable: newest first
+        return [pk for _score, pk in found]
 
 
 def _icontains(qs, terms):
+    return qs.filter(_icontains_q(terms))
+
+
+def _icontains_q(terms) -> Q:
+    condition = Q()
     for term in terms:
-        qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
-    return qs
+        condition &= Q(title__icontains=term) | Q(body__icontains=term)
+    return condition
 
 
 _HIDDEN = re.compile(r"<(script|style|iframe|object|template)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
