@@ -19,6 +19,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/plan.docx", views.plan_docx, name="plan_docx"),
     # Contract with meeting pages: ?material=<id> | ?criticism=<id> | ?opinion=<id> | ?talk=<id> prefill the source.
     path("problems/new/", views.problem_create, name="problem_create"),
     path("meetings/<int:meeting_pk>/report-back/", views.report_back_page, name="report_back"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import pdf
+from core.official_docx import docx_response
 from core.uploads import private_download
 from core.views import error_text, errors_to_form
 from materials.models import InspectionMaterial
@@ -21,6 +22,7 @@ from members.permissions import is_secretary
 from members.selectors import current_members, members_managed_by
 
 from . import exports, permissions, selectors, services
+from .documents import write_plan
 from .forms import ItemForm, ProblemForm, ProgressForm, ReasonForm, VerifyForm
 from .models import Evidence, Problem, RectificationItem, RectificationPlan
 from .templatetags.rectification_tags import meeting_links
@@ -422,6 +424,21 @@ def plan_pdf(request, pk):
         title=str(plan),
         author=str(plan.organisation.name),
     )
+
+
+@login_required
+def plan_docx(request, pk):
+    """The rectification plan (整改方案) as a Word document: for whoever reads the plan, with the items they see."""
+    plan = get_object_or_404(
+        RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
+    )
+    items = (
+        RectificationItem.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("responsible_member", "responsible_leader", "problem")
+        .order_by("number", "pk")
+    )
+    return docx_response(lambda stream: write_plan(plan, items, stream), filename=f"rectification-plan-{plan.pk}.docx")
 
 
 SOURCE_PARAMS = {
