@@ -17,4 +17,5 @@ urlpatterns = [
     path("notices/<int:pk>/images/", views.notice_image_upload, name="image_upload"),
     path("notices/<int:pk>/history/", views.notice_history, name="history"),
     path("notices/<int:pk>/notice.pdf", views.notice_pdf, name="pdf"),
+    path("notices/<int:pk>/notice.docx", views.notice_docx, name="docx"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import pdf
+from core.official_docx import docx_response
 from core.diffs import unified_lines
 from core.markdown import render_markdown
 from core.sanitise import removed_parts
@@ -23,6 +24,7 @@ from meetings.models import Meeting
 from members.permissions import is_publisher
 
 from . import permissions, services
+from .documents import write_notice
 from .draft import draft_for_meeting
 from .forms import NoticeForm, NoticeImageForm, ScheduleForm, WithdrawForm
 from .models import Notice
@@ -305,6 +307,13 @@ def notice_history(request, pk):
         "notices/notice_history.html",
         {"notice": notice, "revisions": revisions, "published": published, "compare": compare},
     )
+
+
+@login_required
+def notice_docx(request, pk):
+    """The notice as an official Word document, for whoever may open it in the newsroom."""
+    notice = _notice_or_404(request, pk)
+    return docx_response(lambda stream: write_notice(notice, stream), filename=f"notice-{notice.pk}.docx")
 
 
 @login_required
