@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import pdf
-from core.official_docx import docx_response
 from core.diffs import unified_lines
 from core.markdown import render_markdown
+from core.official_docx import docx_response
 from core.sanitise import removed_parts
 from core.views import errors_to_form, post_action
 from meetings.models import Meeting
