@@ -27,14 +27,14 @@ def load_rectification_demo(*, previous: Meeting, meeting: Meeting, group: list[
         counter,
         meeting=previous,
         organisation=previous.organisation,
-        defaults={"title": "Rectification plan of the party history learning and education special meeting"},
+        defaults={"title": "市政府党组党史学习教育专题民主生活会整改方案"},
     )
     prev_items = [
-        ("Study of the Party's history was not linked closely to practical work", "Hold a monthly study session linking the Party's history to current tasks", hu, S.VERIFIED, 100),
-        ("Burdens on grassroots units from meetings and documents", "Cut municipal meetings and documents by 20% and publish the list", zhao, S.VERIFIED, 100),
-        ("Doing practical things for the masses moved slowly in some areas", "Complete the 15 'practical things for the people' projects of the year", zhou, S.VERIFIED, 100),
-        ("Approvals for small enterprises take too long", "Bring enterprise approval times under 5 working days", li, S.IN_PROGRESS, 70),
-        ("Cross-department coordination on ecological protection is weak", "Set up a joint conference mechanism for the Yangtze river protection", wang, S.DONE, 100),
+        ("学习党史与推动实际工作结合不够紧密", "每月围绕当前重点任务开展一次党史专题学习", hu, S.VERIFIED, 100),
+        ("会议和文件给基层单位带来负担", "市级会议和文件精简20%并公布清单", zhao, S.VERIFIED, 100),
+        ("一些领域为群众办实事推进较慢", "完成全年15件重点民生实事", zhou, S.VERIFIED, 100),
+        ("小微企业审批时间偏长", "企业审批时限压减至5个工作日以内", li, S.IN_PROGRESS, 70),
+        ("生态环境保护跨部门协同不够有力", "建立长江保护联席会议机制", wang, S.DONE, 100),
     ]  # fmt: skip
     for number, (problem_text, measure, who, status, pct) in enumerate(prev_items, start=1):
         problem = _get(
@@ -63,13 +63,19 @@ def load_rectification_demo(*, previous: Meeting, meeting: Meeting, group: list[
             },
         )
         if status == S.VERIFIED:
-            _get(Verification, counter, item=item, confirmed=True, defaults={"comment": "Checked against the records."})
+            _get(
+                Verification,
+                counter,
+                item=item,
+                confirmed=True,
+                defaults={"comment": "经核对台账和相关资料，确认已完成。"},
+            )
         _get(
             ProgressReport,
             counter,
             item=item,
             date=datetime.date(2022, 11, 30),
-            defaults={"text": "Progress as reported by the responsible member.", "percent": pct},
+            defaults={"text": "责任人报告整改进展。", "percent": pct},
         )
         _get(
             ReportBack,
@@ -85,16 +91,16 @@ def load_rectification_demo(*, previous: Meeting, meeting: Meeting, group: list[
         counter,
         meeting=meeting,
         organisation=meeting.organisation,
-        defaults={"title": "Rectification plan of the 2022 democratic life meeting"},
+        defaults={"title": "市政府党组2022年度民主生活会整改方案"},
     )
     group_material = InspectionMaterial.objects.filter(meeting=meeting, on_behalf_of_group=True).first()
     items = [
-        ("Formalism persists in some meetings and documents", "Cut meetings and documents by a fifth; no meeting longer than two hours", zhao, S.IN_PROGRESS, 40, datetime.date(2023, 6, 30), RectificationItem.Type.DEADLINE),
-        ("Research at the grassroots was sometimes hurried", "Each member spends at least 20 days a year researching at the grassroots", chen, S.OPEN, 0, datetime.date(2023, 12, 31), RectificationItem.Type.DEADLINE),
-        ("Study of theory not always linked to practice", "Party group theory study centre meets monthly with a topic tied to current work", hu, S.IN_PROGRESS, 60, None, RectificationItem.Type.LONG_TERM),
-        ("Decisions not always followed up to the end", "Keep a follow-up ledger of every decision of the executive meetings", zhou, S.DONE, 100, datetime.date(2023, 3, 31), RectificationItem.Type.DEADLINE),
-        ("Approvals reform follow-up is slow", "Publish the approval-time statistics every quarter", li, S.VERIFIED, 100, datetime.date(2023, 3, 31), RectificationItem.Type.IMMEDIATE),
-        ("Ecological coordination mechanism not yet effective", "Hold the joint conference on river protection quarterly", wang, S.IN_PROGRESS, 30, datetime.date(2023, 5, 31), RectificationItem.Type.DEADLINE),
+        ("一些会议和文件仍存在形式主义问题", "会议和文件精简五分之一，会议时长一般不超过两小时", zhao, S.IN_PROGRESS, 40, datetime.date(2023, 6, 30), RectificationItem.Type.DEADLINE),
+        ("到基层调研有时来去匆匆", "每位党组成员每年到基层调研不少于20天", chen, S.OPEN, 0, datetime.date(2023, 12, 31), RectificationItem.Type.DEADLINE),
+        ("理论学习与实际工作结合不够", "党组理论学习中心组每月围绕当前工作确定专题开展学习", hu, S.IN_PROGRESS, 60, None, RectificationItem.Type.LONG_TERM),
+        ("对决策部署有时没有跟踪到底", "建立市政府常务会议决定事项跟踪落实台账", zhou, S.DONE, 100, datetime.date(2023, 3, 31), RectificationItem.Type.DEADLINE),
+        ("审批制度改革跟进较慢", "每季度公布审批时限统计情况", li, S.VERIFIED, 100, datetime.date(2023, 3, 31), RectificationItem.Type.IMMEDIATE),
+        ("生态保护协同机制尚未有效运转", "每季度召开一次河流保护联席会议", wang, S.IN_PROGRESS, 30, datetime.date(2023, 5, 31), RectificationItem.Type.DEADLINE),
     ]  # fmt: skip
     for number, (problem_text, measure, who, status, pct, deadline, type_) in enumerate(items, start=1):
         problem = _get(
@@ -132,10 +138,10 @@ def load_rectification_demo(*, previous: Meeting, meeting: Meeting, group: list[
                 counter,
                 item=item,
                 date=datetime.date(2023, 3, 20),
-                defaults={"text": "Work under way as planned.", "percent": pct},
+                defaults={"text": "按计划推进整改。", "percent": pct},
             )
         if status == S.VERIFIED:
-            _get(Verification, counter, item=item, confirmed=True, defaults={"comment": "Confirmed."})
+            _get(Verification, counter, item=item, confirmed=True, defaults={"comment": "经核实，整改到位。"})
 
     # The district's plan: its own items, for scoping.
     d_meeting = Meeting.objects.filter(organisation=district).order_by("-held_on").first()

@@ -60,10 +60,10 @@ class NoticeImageInline(ScopedInlineMixin, admin.TabularInline):
 @admin.register(Notice)
 class NoticeAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     form = NoticeForm
-    list_display = ["title", "organisation", "dateline", "status", "publish_at", "author"]
-    list_filter = ["status", "organisation"]
+    list_display = ["title", "language", "organisation", "dateline", "status", "publish_at", "author"]
+    list_filter = ["status", "language", "organisation"]
     search_fields = ["title", "body", "source_organ"]
-    autocomplete_fields = ["meeting", "organisation", "author"]
+    autocomplete_fields = ["meeting", "organisation", "author", "translation_of"]
     date_hierarchy = "publish_at"
     readonly_fields = [
         "status",

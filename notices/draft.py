@@ -5,9 +5,10 @@ supervision group's remarks, the concluding speech and its numbered key points.
 Only what is fit to publish goes in: counts of the preparation work, never the content
 of materials, talks, solicited opinions or criticism.
 
-The text follows the language of the record: Chinese when the organisation's name or the
-meeting's title is written in Chinese, otherwise the current language. English sentences go
-through gettext (ngettext for counts); Chinese
+The text follows the language of the record, whole, whatever the language of the page it is
+drafted from: Chinese when the organisation's name or the meeting's title is written in Chinese,
+English otherwise (never "Party Group of … 召开…"); the notice is saved with that language.
+English sentences go through gettext (ngettext for counts), under English; Chinese
 news writing is not a word-for-word translation (dates as 1月30日, the presider's posts
 before the name, "会前…为开好民主生活会作了充分准备"), so it has its own phrasebook,
 used for Chinese drafts; there, posts are joined with "、", Latin names are set off by a
@@ -34,12 +35,20 @@ class Draft:
     source_organ: str
     dateline: datetime.date
     body: str
+    language: str = "zh-hans"  # a Notice.Language value
     publish_at: datetime.datetime | None = None  # not yet: lets the public article template show a draft
+    is_live: bool = False  # the article template marks it as a draft, not published
+
+    @property
+    def lang_tag(self) -> str:
+        """As Notice.lang_tag: the article's lang attribute."""
+        return {"zh-hans": "zh-Hans"}.get(self.language, self.language)
 
 
 @dataclasses.dataclass
 class Facts:
     organisation: str
+    short_name: str
     kind_en: str
     kind_zh: str
     year: int
@@ -55,7 +64,7 @@ class Facts:
     materials: int
     group_inspection: bool
     individual_inspection: bool
-    supervision: list[tuple[str, str]]
+    supervision: list[tuple[str, str, str]]  # (speaker, their posts, summary)
     has_concluding: bool
     concluding_speaker: str
     concluding_summary: str
@@ -83,8 +92,22 @@ def gather(meeting: Meeting) -> Facts:
     concluding = next((s for s in speeches if s.kind == Speech.Kind.CONCLUDING), None)
     presider = meeting.presider.name if meeting.presider_id else ""
     prev = meeting.previous_meeting
+    # A guest's posts are those given on the attendance sheet (the supervision group's leader is no member).
+    guest_posts = dict(
+        meeting.attendances.filter(member__isnull=True).exclude(affiliation="").values_list("name", "affiliation")
+    )
+    supervision = [
+        (
+            s.display_speaker,
+            (s.speaker.posts if s.speaker_id else guest_posts.get(s.speaker_name, "")).strip(),
+            s.summary.strip(),
+        )
+        for s in speeches
+        if s.kind == Speech.Kind.SUPERVISION
+    ]
     return Facts(
         organisation=meeting.organisation.name,
+        short_name=meeting.organisation.short_name,
         kind_en=str(meeting.get_kind_display()),
         kind_zh=KIND_ZH.get(meeting.kind, "会议"),
         year=meeting.year,
@@ -103,7 +126,7 @@ def gather(meeting: Meeting) -> Facts:
         individual_inspection=AgendaItem.Kind.INDIVIDUAL_INSPECTION in agenda_kinds
         or materials.filter(on_behalf_of_group=False).exists()
         or meeting.criticisms.exists(),
-        supervision=[(s.display_speaker, s.summary.strip()) for s in speeches if s.kind == Speech.Kind.SUPERVISION],
+        supervision=supervision,
         has_concluding=concluding is not None,
         concluding_speaker=(concluding.display_speaker or presider) if concluding else "",
         concluding_summary=concluding.summary.strip() if concluding else "",
@@ -123,12 +146,32 @@ ORDINAL_START = re.compile(
 
 def record_language(meeting: Meeting) -> str:
     """The language of the meeting's record: Chinese when its organisation's name or the
-    meeting's title is written in Chinese, otherwise the active language."""
+    meeting's title is written in Chinese, otherwise English. Not the language of the page:
+    a draft in the reader's language around names in another would mix the two."""
     names = f"{meeting.organisation.name} {getattr(meeting, 'title', '') or ''}"
-    if CJK.search(names):
-        return "zh"
-    language = (translation.get_language() or "en").lower()
-    return "zh" if language.startswith("zh") else "en"
+    return "zh" if CJK.search(names) else "en"
+
+
+NOTICE_LANGUAGE = {"zh": "zh-hans", "en": "en"}
+
+
+# What follows a speaker's name at the head of a summary: "在总结讲话中指出，", "强调：", "said that".
+SAID = re.compile(
+    r"^(?:在[^，,。]{0,12}?)?(?:指出|强调|表示|讲话指出|说)[，,:：]?\s*"
+    r"|^(?:said|noted|pointed out|stressed)(?: that)?[,:]?\s*",
+    re.IGNORECASE,
+)
+
+
+def without_leading_name(summary: str, name: str) -> str:
+    """A summary that starts with the speaker's name ("胡衡华指出，…", "Hu Henghua said …") after a
+    sentence that already names them: the name (and its verb of saying) is not repeated."""
+    if not name or not summary.startswith(name):
+        return summary
+    rest = summary[len(name) :].lstrip()
+    said = SAID.match(rest)
+    rest = rest[said.end() :] if said else rest
+    return rest[:1].upper() + rest[1:] if rest else summary
 
 
 def numbered(points: list[str]) -> str:
@@ -159,14 +202,18 @@ def zh_join(posts: str, name: str) -> str:
 
 
 def draft_for_meeting(meeting: Meeting) -> Draft:
-    facts = gather(meeting)
-    writer = _chinese if record_language(meeting) == "zh" else _english
-    title, paragraphs = writer(facts)
+    language = record_language(meeting)
+    # Everything the draft takes from the code (kind labels, a meeting's title made of its kind) in the
+    # record's language too, whatever the page's.
+    with translation.override(NOTICE_LANGUAGE[language]):
+        facts = gather(meeting)
+        title, paragraphs = (_chinese if language == "zh" else _english)(facts)
     return Draft(
         title=title,
         source_organ=meeting.organisation.source_organ or meeting.organisation.name,
         dateline=timezone.localdate(),
         body="\n\n".join(p for p in paragraphs if p),
+        language=NOTICE_LANGUAGE[language],
     )
 
 
@@ -267,18 +314,17 @@ def _english(f: Facts):
         )
     paragraphs.append(" ".join(meeting))
 
-    for speaker, summary in f.supervision:
-        text = _("%(speaker)s attended the meeting and made remarks.") % {
-            "speaker": speaker or _("The supervision group")
-        }
-        paragraphs.append(f"{text} {summary}".strip())
+    for speaker, posts, summary in f.supervision:
+        who = f"{speaker}, {posts}," if speaker and posts else speaker
+        text = _("%(speaker)s attended the meeting and made remarks.") % {"speaker": who or _("The supervision group")}
+        paragraphs.append(f"{text} {without_leading_name(summary, speaker)}".strip())
 
     if f.has_concluding:
         speaker = f.concluding_speaker or _("the presider")
         if f.concluding_summary:
             paragraphs.append(
                 _("In the concluding speech, %(speaker)s pointed out: %(summary)s")
-                % {"speaker": speaker, "summary": f.concluding_summary}
+                % {"speaker": speaker, "summary": without_leading_name(f.concluding_summary, speaker)}
             )
         if f.key_points:
             paragraphs.append(_("%(speaker)s emphasised:") % {"speaker": speaker[:1].upper() + speaker[1:]})
@@ -287,10 +333,12 @@ def _english(f: Facts):
 
 
 def _chinese(f: Facts):
-    title = f"{f.organisation}召开{f.year}年度{f.kind_zh}"
+    # Chinese news names the organisation as it is known ("市政府党组"), its short name when it has a Chinese one.
+    organisation = f.short_name if CJK.search(f.short_name or "") else f.organisation
+    title = f"{organisation}召开{f.year}年度{f.kind_zh}"
     paragraphs = []
     when = f"{f.held_on.month}月{f.held_on.day}日，" if f.held_on else ""
-    lead = f"{when}{f.organisation}召开{f.year}年度{f.kind_zh}。"
+    lead = f"{when}{organisation}召开{f.year}年度{f.kind_zh}。"
     if f.presider:
         verb = "主持会议并讲话" if f.has_concluding else "主持会议"
         lead += f"{zh_join(zh_posts(f.presider_posts), f.presider)}{verb}。"
@@ -306,7 +354,7 @@ def _chinese(f: Facts):
     if f.materials:
         work.append(f"紧扣会议主题撰写对照检查材料{f.materials}份")
     if work:
-        paragraphs.append(f"会前，{f.organisation}{'，'.join(work)}，为开好{f.kind_zh}作了充分准备。")
+        paragraphs.append(f"会前，{organisation}{'，'.join(work)}，为开好{f.kind_zh}作了充分准备。")
 
     meeting = []
     reports = []
@@ -317,20 +365,19 @@ def _chinese(f: Facts):
     if reports:
         meeting.append(f"会议通报了{'和'.join(reports)}。")
     if f.group_inspection:
-        meeting.append(
-            f"{f.presider or '会议主持人'}代表{f.organisation}作对照检查，查摆问题、剖析原因、提出整改措施。"
-        )
+        meeting.append(f"{f.presider or '会议主持人'}代表{organisation}作对照检查，查摆问题、剖析原因、提出整改措施。")
     if f.individual_inspection:
         meeting.append("班子成员逐一进行对照检查，开展批评和自我批评，相互帮助、共同提高。")
     paragraphs.append("".join(meeting))
 
-    for speaker, summary in f.supervision:
-        paragraphs.append(f"{speaker or '督导组'}到会指导并作点评。{summary}".strip())
+    for speaker, posts, summary in f.supervision:
+        who = zh_join(zh_posts(posts), speaker) if speaker else "督导组"
+        paragraphs.append(f"{who}到会指导并作点评。{without_leading_name(summary, speaker)}".strip())
 
     if f.has_concluding:
         speaker = f.concluding_speaker or "会议主持人"
         if f.concluding_summary:
-            paragraphs.append(f"{speaker}在总结讲话中指出，{f.concluding_summary}")
+            paragraphs.append(f"{speaker}在总结讲话中指出，{without_leading_name(f.concluding_summary, speaker)}")
         if f.key_points:
             paragraphs.append(f"{speaker}强调：")
             paragraphs.append(numbered(f.key_points))

@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,8 +25,14 @@ class Notice(models.Model):
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", _("Simplified Chinese")
+        EN = "en", _("English")
+
     #: The statuses under which a notice is public once its publish_at has come (see is_live, live()).
     LIVE = frozenset({Status.PUBLISHED, Status.SCHEDULED})
+    #: The language tag of each language as HTML's lang and hreflang and XML's xml:lang write it (BCP 47).
+    LANGUAGE_TAGS = {Language.ZH_HANS: "zh-Hans", Language.EN: "en"}
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
@@ -35,6 +44,22 @@ class Notice(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="notices",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.ZH_HANS,
+        help_text=_("The language the notice is written in."),
+    )
+    translation_of = models.OneToOneField(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translation",
+        help_text=_("The notice in the other language that this one translates; each links to the other."),
     )
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False, blank=True)
@@ -74,6 +99,11 @@ class Notice(models.Model):
             # Search finds the few notices whose vector is not computed yet through this.
             models.Index(fields=["id"], condition=Q(search_vector__isnull=True), name="notice_vector_missing_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("id")), name="notice_not_translation_of_itself"
+            ),
+        ]
         # The GIN index on search_vector is created by migration notices_search_gin (PostgreSQL only).
         permissions = [("publish_notice", _("Can publish, schedule and withdraw notices"))]
 
@@ -82,6 +112,39 @@ class Notice(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:detail", kwargs={"year": self.url_year, "pk": self.pk, "slug": self.slug or "notice"})
+
+    def clean(self):
+        super().clean()
+        translation = Notice.objects.filter(translation_of_id=self.pk).first() if self.pk else None
+        if translation is not None and translation.language == self.language:
+            raise ValidationError({"language": _("Its translation is in this language: choose the other one.")})
+        original = self.translation_of
+        if original is None:
+            return
+        if self.pk and original.pk == self.pk:
+            raise ValidationError({"translation_of": _("A notice cannot be a translation of itself.")})
+        if original.language == self.language:
+            raise ValidationError({"translation_of": _("A translation is in the other language than its original.")})
+        if original.translation_of_id is not None:
+            raise ValidationError({"translation_of": _("That notice is itself a translation: link to its original.")})
+        if Notice.objects.filter(translation_of_id=original.pk).exclude(pk=self.pk).exists():
+            raise ValidationError({"translation_of": _("That notice already has a translation.")})
+        if translation is not None:
+            raise ValidationError({"translation_of": _("This notice has a translation of its own: it is an original.")})
+
+    @property
+    def lang_tag(self) -> str:
+        """The language as HTML's lang and hreflang write it (zh-Hans, en)."""
+        return self.LANGUAGE_TAGS.get(self.language, self.language)
+
+    def other_version(self) -> Notice | None:
+        """The same notice in the other language: its original or its translation (either way round)."""
+        if self.translation_of_id:
+            return self.translation_of
+        try:
+            return self.translation
+        except Notice.DoesNotExist:
+            return None
 
     @property
     def url_year(self) -> int:

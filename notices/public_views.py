@@ -6,12 +6,14 @@ these pages, in the feed, the sitemap or search: every read starts from
 ``meetings/cache.py`` and run a constant number of queries.
 """
 
+import contextvars
 import datetime
 import mimetypes
 import re
 from urllib.parse import urlencode
 
-from django.contrib.syndication.views import Feed
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import Feed, add_domain
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -144,9 +146,35 @@ def notice_list(request):
     )
 
 
+#: The other language's version of a notice comes with it in one query; its text is not needed.
+OTHER_VERSION = ("translation_of", "translation")
+OTHER_VERSION_DEFERRED = [f"{rel}__{field}" for rel in OTHER_VERSION for field in ("body", "search_vector")]
+
+
+def language_versions(request, notice) -> tuple[Notice | None, list[dict]]:
+    """The notice's live version in the other language, and the hreflang alternates of both
+    (each version, and x-default: the original) when there is one."""
+    other = notice.other_version()
+    if other is None or not other.is_live:
+        return None, []
+    original = other if notice.translation_of_id else notice
+    alternates = [
+        {"lang": version.lang_tag, "url": _site_url(request, version.get_absolute_url())}
+        for version in sorted((notice, other), key=lambda v: v.language != Notice.Language.ZH_HANS)
+    ]
+    alternates.append({"lang": "x-default", "url": _site_url(request, original.get_absolute_url())})
+    return other, alternates
+
+
 @public_page
 def notice_detail(request, year, pk, slug):
-    notice = _published().select_related("organisation").defer("search_vector").filter(pk=pk).first()
+    notice = (
+        _published()
+        .select_related("organisation", *OTHER_VERSION)
+        .defer("search_vector", *OTHER_VERSION_DEFERRED)
+        .filter(pk=pk)
+        .first()
+    )
     if notice is None:
         gone = Notice.objects.filter(pk=pk, status=Notice.Status.WITHDRAWN).only("id", "title").first()
         if gone is not None:
@@ -163,6 +191,7 @@ def notice_detail(request, year, pk, slug):
         org_id = notice.organisation_id
         newest = page_cache.memo(f"org-latest:{org_id}", lambda: list(listed.filter(organisation_id=org_id)[:6]))
         related = [n for n in newest if n.pk != notice.pk][:5]
+    other_version, alternates = language_versions(request, notice)
     return _render(
         request,
         "notices/public/notice_detail.html",
@@ -170,6 +199,8 @@ def notice_detail(request, year, pk, slug):
             "related": related,
             "latest": latest,
             "notice": notice,
+            "other_version": other_version,
+            "alternates": alternates,
             "body_html": render_markdown(notice.body),
             "description": notice_search.plain_text(notice.body)[:160],
             "canonical_url": _site_url(request, canonical),
@@ -232,19 +263,64 @@ def notice_image(request, pk):
     return response
 
 
+_feed_site: contextvars.ContextVar[tuple[str, bool]] = contextvars.ContextVar("feed_site")
+
+
+class LanguageAtomFeed(Atom1Feed):
+    """Atom whose entries say their own language (xml:lang), for a feed with notices in both."""
+
+    def item_attributes(self, item):
+        attrs = super().item_attributes(item)
+        if item.get("language"):
+            attrs["xml:lang"] = item["language"]
+        return attrs
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for alternate in item.get("alternates") or []:
+            handler.addQuickElement("link", "", {"rel": "alternate", **alternate})
+
+
 class LatestNoticesFeed(Feed):
     """The newest published notices as Atom. Stored text passes through `core.text` on its way out:
     a control character in a title or body (saved before the forms refused them, or through the
-    admin) is left out rather than making the whole feed unreadable to every subscriber."""
+    admin) is left out rather than making the whole feed unreadable to every subscriber.
 
-    feed_type = Atom1Feed
+    Each entry says its language (xml:lang) and links its live version in the other language
+    (a link rel="alternate" with hreflang); the feed has an author of its own, so that an entry
+    without one still makes a valid feed."""
+
+    feed_type = LanguageAtomFeed
     title = gettext_lazy("Meeting notices")
+    author_name = gettext_lazy("Meeting notices")
     link = "/notices/"
     subtitle = gettext_lazy("Notices of party life meetings")
     description = subtitle
 
     def items(self):
-        return list(_published().select_related("organisation").defer("search_vector")[:20])
+        return list(
+            _published()
+            .select_related("organisation", *OTHER_VERSION)
+            .defer("search_vector", *OTHER_VERSION_DEFERRED)[:20]
+        )
+
+    def item_extra_kwargs(self, item):
+        other = item.other_version()
+        alternates = []
+        if other is not None and other.is_live:
+            domain, secure = _feed_site.get()
+            url = add_domain(domain, other.get_absolute_url(), secure)
+            alternates.append({"hreflang": other.lang_tag, "href": url, "type": "text/html"})
+        return {"language": item.lang_tag, "alternates": alternates}
+
+    def get_feed(self, obj, request):
+        # The address of an entry's other version is made as the entry's own is (the request's host);
+        # one instance serves every request, so the host is kept per request, not on the instance.
+        token = _feed_site.set((get_current_site(request).domain, request.is_secure()))
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_site.reset(token)
 
     def item_title(self, item):
         return one_line(item.title)

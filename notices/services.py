@@ -28,7 +28,7 @@ from meetings.models import Meeting
 from . import cache, search
 from .draft import draft_for_meeting
 from .models import Notice, NoticeImage
-from .permissions import can_draft, can_edit, can_publish
+from .permissions import can_draft, can_edit, can_publish, can_read
 
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -98,6 +98,7 @@ def notice_draft_create(*, meeting: Meeting, by) -> Notice:
     notice = Notice(
         meeting=meeting,
         organisation=meeting.organisation,
+        language=draft.language,
         title=draft.title,
         slug=make_slug(draft.title),
         source_organ=draft.source_organ,
@@ -111,12 +112,35 @@ def notice_draft_create(*, meeting: Meeting, by) -> Notice:
     return _after_change(notice, by=by, reason=_("Drafted from the meeting record"))
 
 
+UNCHANGED = object()
+
+
+def _link_translation(current: Notice, original: Notice | None, *, by) -> None:
+    """Link `current` as the translation of `original` (or unlink it with None). The link is one
+    row's field read both ways (Notice.other_version), so the two sides cannot disagree; the
+    checks that the languages differ and that neither side has another version are Notice.clean()'s."""
+    if original is not None and original.pk != current.translation_of_id and not can_read(by, original):
+        raise PermissionDenied
+    # Locked and read afresh: two editors linking two notices to one original, the second waits, then
+    # fails clean() ("already has a translation").
+    current.translation_of = _locked(original) if original is not None and original.pk != current.pk else original
+
+
 @transaction.atomic
 def notice_update(
-    *, notice: Notice, by, expected_version: int, title: str, source_organ: str, dateline, body: str
+    *,
+    notice: Notice,
+    by,
+    expected_version: int,
+    title: str,
+    source_organ: str,
+    dateline,
+    body: str,
+    language: str | None = None,
+    translation_of=UNCHANGED,
 ) -> Notice:
-    """Save the editor's text. A stale save (someone saved since `expected_version`)
-    raises NoticeConflict and changes nothing."""
+    """Save the editor's text (and, when given, its language and the original it translates).
+    A stale save (someone saved since `expected_version`) raises NoticeConflict and changes nothing."""
     current = _locked(notice)
     if not can_edit(by, current):  # on the locked row: its state cannot change under the check
         raise PermissionDenied
@@ -126,6 +150,10 @@ def notice_update(
     current.source_organ = source_organ
     current.dateline = dateline
     current.body = body
+    if language is not None:
+        current.language = language
+    if translation_of is not UNCHANGED:
+        _link_translation(current, translation_of, by=by)
     if current.status == Notice.Status.DRAFT or not current.slug:
         current.slug = make_slug(title)
     current.full_clean()

@@ -121,6 +121,8 @@ def _edit_context(request, notice, form, **extra):
         source_organ=(form["source_organ"].value() if form.is_bound else notice.source_organ) or "",
         dateline=notice.dateline,
         publish_at=notice.publish_at,
+        status=notice.status,
+        language=(form["language"].value() if form.is_bound else notice.language) or notice.language,
     )
     if form.is_bound and form.is_valid():
         preview.dateline = form.cleaned_data["dateline"]
@@ -148,7 +150,7 @@ def notice_edit(request, pk):
     if request.method == "POST":
         if not permissions.can_edit(request.user, notice):
             raise PermissionDenied
-        form = NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk))
+        form = NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk), user=request.user)
         if request.POST.get("action") == "preview" or not form.is_valid():
             return render(request, "notices/notice_edit.html", _edit_context(request, notice, form))
         data = form.cleaned_data
@@ -161,6 +163,9 @@ def notice_edit(request, pk):
                 source_organ=data["source_organ"],
                 dateline=data["dateline"],
                 body=data["body"],
+                language=data["language"],
+                # A form sent without the field (an older page) leaves the link as it was.
+                translation_of=data["translation_of"] if "translation_of" in request.POST else services.UNCHANGED,
             )
         except services.NoticeConflict as exc:
             current = exc.current
@@ -173,7 +178,7 @@ def notice_edit(request, pk):
             diff = unified_lines(current.body, data["body"], _("their text"), _("your text"))
             mine = form.data.copy()
             mine["version"] = str(current.version)  # the next save knowingly replaces theirs
-            form = NoticeForm(mine, instance=Notice.objects.get(pk=current.pk))
+            form = NoticeForm(mine, instance=Notice.objects.get(pk=current.pk), user=request.user)
             form.is_valid()
             return render(
                 request,
@@ -186,7 +191,7 @@ def notice_edit(request, pk):
             return render(request, "notices/notice_edit.html", _edit_context(request, notice, form))
         messages.success(request, _("The notice was saved."))
         return redirect("newsroom:edit", pk=notice.pk)
-    form = NoticeForm(instance=notice, initial={"version": notice.version})
+    form = NoticeForm(instance=notice, initial={"version": notice.version}, user=request.user)
     return render(request, "notices/notice_edit.html", _edit_context(request, notice, form))
 
 

@@ -76,10 +76,10 @@ def test_meeting_change_page_shows_history_link(client, superuser, demo):
     from meetings.models import Meeting
 
     client.force_login(superuser)
-    meeting = Meeting.objects.get(year=2022, organisation__name__contains="Chongqing")
+    meeting = Meeting.objects.get(year=2022, organisation__name="中共重庆市人民政府党组")
     response = client.get(reverse("admin:meetings_meeting_history", args=[meeting.pk]))
     assert response.status_code == 200
-    assert "Hu Henghua" in client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    assert "胡衡华" in client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
 
 
 def test_admin_actions_go_through_the_services(client, superuser, settings):

@@ -123,22 +123,30 @@ def test_load_demo_recreates_the_seed_meeting_and_is_idempotent(settings, monkey
     call_command("load_demo")
     assert _snapshot() == first
 
-    meeting = Meeting.objects.get(
-        kind=Meeting.Kind.DEMOCRATIC_LIFE, year=2022, organisation__name__contains="Chongqing"
-    )
+    group = "中共重庆市人民政府党组"
+    meeting = Meeting.objects.get(kind=Meeting.Kind.DEMOCRATIC_LIFE, year=2022, organisation__name=group)
+    assert meeting.title == "市政府党组2022年度民主生活会"
     assert str(meeting.held_on) == "2023-01-30"
-    assert meeting.presider.name == "Hu Henghua"
-    assert "Mayor" in meeting.presider_posts
+    assert meeting.presider.name == "胡衡华"
+    assert meeting.presider_posts == "市委副书记、市长、市政府党组书记"
     assert meeting.previous_meeting.kind == Meeting.Kind.SPECIAL_DEMOCRATIC_LIFE
+    assert meeting.previous_meeting.title == "市政府党组党史学习教育专题民主生活会"
     points = list(KeyPoint.objects.filter(speech__meeting=meeting).order_by("order").values_list("text", flat=True))
     assert len(points) == 5
-    assert points[0].startswith("First, we must talk about politics")
-    assert points[4].startswith("Fifth, we must continue to change our style of work")
-    notice = Notice.objects.get(meeting=meeting)
-    assert str(notice.dateline) == "2023-01-31"
-    assert timezone.localtime(notice.publish_at).date() == notice.dateline  # published the day of its dateline
-    assert notice.body.startswith("According to the deployment of the central government")
-    assert "Hu Henghua emphasized" in notice.body
+    assert points[0].startswith("一要旗帜鲜明讲政治")
+    assert points[4].startswith("五要持之以恒转作风")
+    original = Notice.objects.get(meeting=meeting, language=Notice.Language.ZH_HANS)
+    assert original.title == "市政府党组召开2022年度民主生活会"
+    assert str(original.dateline) == "2023-01-31"
+    assert timezone.localtime(original.publish_at).date() == original.dateline  # published the day of its dateline
+    assert original.body.startswith("根据中央部署和市委要求，1月30日，市政府党组召开2022年度民主生活会。")
+    assert "市委副书记、市长、市政府党组书记胡衡华主持会议并讲话" in original.body
+    assert "胡衡华强调" in original.body
+    # The seed notice (English) is the original's translation, linked both ways.
+    english = Notice.objects.get(meeting=meeting, language=Notice.Language.EN)
+    assert english.translation_of == original and original.other_version() == english
+    assert english.body.startswith("According to the deployment of the central government")
+    assert "Hu Henghua emphasized" in english.body
     assert ReportBack.objects.filter(meeting=meeting).count() == 5
     from django.contrib.auth import authenticate
 

@@ -92,11 +92,14 @@ def test_draft_of_a_chinese_record_is_chinese_news_style_even_in_english(chinese
     assert "1. 一要" not in draft.body
 
 
-def test_english_names_in_a_chinese_draft_are_separated(held_english):
+def test_english_names_in_a_chinese_draft_are_separated(chinese_meeting):
+    ma = MemberFactory(name="Ma Lei")
+    chinese_meeting.presider, chinese_meeting.presider_posts = ma, "区长"
+    chinese_meeting.save()
     with translation.override("zh-hans"):
-        draft = draft_for_meeting(held_english)
-    assert "District Head、Secretary of the Party Group Ma Lei 主持会议" in draft.body
-    assert "GroupMa" not in draft.body and "Lei主持" not in draft.body
+        draft = draft_for_meeting(chinese_meeting)
+    assert "区长 Ma Lei 主持会议" in draft.body
+    assert "区长Ma" not in draft.body and "Lei主持" not in draft.body
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Notice services: drafting from the record, roles, states, conflicts, history, images."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,14 +90,36 @@ def test_draft_is_written_from_the_record_in_the_seed_style(held_meeting, secret
     assert "SECRET" not in body  # never the content of materials, talks, opinions or criticism
 
 
-def test_draft_in_chinese_when_the_language_is_chinese(held_meeting, secretary):
+def test_draft_of_an_english_record_is_english_whole_even_on_the_chinese_site(held_meeting, secretary):
+    """The record's language, not the page's: no "Party Group of the Municipal Government 召开…"."""
     with translation.override("zh-hans"):
         notice = services.notice_draft_create(meeting=held_meeting, by=secretary)
-    assert notice.title == "Party Group of the Municipal Government 召开2022年度民主生活会"
-    assert notice.body.startswith("1月30日，")
-    assert "Deputy Secretary of the Municipal Party Committee、Mayor Hu Henghua 主持会议并讲话。" in notice.body
+    assert notice.language == Notice.Language.EN
+    assert notice.title == "Party Group of the Municipal Government holds the 2022 democratic life meeting"
+    assert notice.body.startswith("On January 30, the Party Group of the Municipal Government held the 2022")
+    assert "organised 2 study sessions" in notice.body and "Hu Henghua emphasised:" in notice.body
+    assert not re.search(r"[\u3400-\u9fff]", notice.title + notice.body), notice.body
+    assert "SECRET" not in notice.body
+
+
+def test_draft_of_a_chinese_record_is_saved_as_chinese(held_meeting, secretary):
+    org = held_meeting.organisation
+    org.name, org.short_name = "中共重庆市人民政府党组", "市政府党组"
+    org.save()
+    held_meeting.presider.name = "胡衡华"
+    held_meeting.presider.save()
+    held_meeting.presider_posts = "市委副书记、市长、市政府党组书记"
+    held_meeting.save()
+    with translation.override("en"):
+        notice = services.notice_draft_create(meeting=held_meeting, by=secretary)
+    assert notice.language == Notice.Language.ZH_HANS
+    # As the seed names it: the organisation by its short name, the posts before the name.
+    assert notice.title == "市政府党组召开2022年度民主生活会"
+    lead = "1月30日，市政府党组召开2022年度民主生活会。市委副书记、市长、市政府党组书记胡衡华主持会议并讲话。"
+    assert notice.body.startswith(lead)
     assert "认真组织学习研讨2次，广泛征求意见建议3条" in notice.body
-    assert "开展批评和自我批评" in notice.body and "强调：" in notice.body
+    assert "开展批评和自我批评" in notice.body and "胡衡华强调：" in notice.body
+    assert not re.search(r"[A-Za-z]{4,}", notice.title), notice.title
     assert "SECRET" not in notice.body
 
 

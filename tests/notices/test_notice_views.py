@@ -1,6 +1,7 @@
 """The newsroom pages: drafting, editing with preview, conflicts, history, images, dashboard."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,10 +226,13 @@ def test_newsroom_list_runs_a_constant_number_of_queries(client, publisher, djan
         assert client.get(reverse("newsroom:list")).status_code == 200
 
 
-def test_the_draft_follows_the_readers_language(client, secretary, held):
+def test_the_draft_follows_the_records_language_not_the_readers(client, secretary, held):
+    """An English record drafted on the Chinese site is English throughout (no "… 召开2022年度民主生活会")."""
     client.force_login(secretary)
     client.post(reverse("newsroom:draft", args=[held.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     notice = Notice.objects.get()
-    assert notice.title.endswith("召开2022年度民主生活会")
-    assert notice.body.startswith("1月30日，") and "First, unite." in notice.body and "1. First" not in notice.body
-    assert "会议主持人在总结讲话中指出，A good start." in notice.body
+    assert notice.language == Notice.Language.EN
+    assert notice.title.endswith("holds the 2022 democratic life meeting")
+    assert "First, unite." in notice.body and "1. First" not in notice.body
+    assert "In the concluding speech, the presider pointed out: A good start." in notice.body
+    assert not re.search(r"[\u3400-\u9fff]", notice.title + notice.body), notice.body

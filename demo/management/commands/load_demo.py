@@ -1,4 +1,5 @@
-"""Recreate the seed meeting (notice-2023-01-31.txt) and the demo accounts.
+"""Recreate the seed meeting (texts/notice-2023-01-31.zh-hans.txt, in Chinese as it was published, and its
+English translation notice-2023-01-31.txt) and the demo accounts.
 
 Idempotent: every object is found by its natural key and brought to the demo state,
 so a second run changes nothing. Refused when DEBUG is off.
@@ -35,41 +36,70 @@ from members.roles import PUBLISHERS_GROUP, SECRETARIES_GROUP, setup_role_groups
 from notices.models import Notice
 from notices.search import update_search_vectors
 
-SEED_FILE = Path(__file__).resolve().parents[2] / "texts" / "notice-2023-01-31.txt"
+TEXTS = Path(__file__).resolve().parents[2] / "texts"
+#: The notice as published, in Chinese: the original.
+SEED_FILE = TEXTS / "notice-2023-01-31.zh-hans.txt"
+#: Its English translation (the seed of ../shared/seed), published beside it and linked to it.
+SEED_FILE_EN = TEXTS / "notice-2023-01-31.txt"
 BEIJING = ZoneInfo("Asia/Shanghai")
-SEED_ORDINALS = ["First, we", "Second, we", "Third, we", "Fourth, we", "Fifth, we"]
+SEED_ORDINALS = ["一要", "二要", "三要", "四要", "五要"]
 
-MUNICIPAL = "Party Group of the Chongqing Municipal Government"
-DISTRICT = "Party Group of the Yuzhong District Government"
-COMMITTEE = "Chongqing Municipal Party Committee"
+MUNICIPAL = "中共重庆市人民政府党组"
+DISTRICT = "中共重庆市渝中区人民政府党组"
+COMMITTEE = "中共重庆市委员会"
 
-THEME = (
-    "Deeply study Xi Jinping Thought on Socialism with Chinese Characteristics for a New Era, "
-    "uphold the authority and centralised leadership of the Party Central Committee, and take the lead "
-    "in implementing the spirit of the 20th National Congress of the Communist Party of China"
-)
+#: Names the demo used while it was written in English: a rerun on such a database renames them
+#: instead of adding the Chinese organisations and people beside them.
+LEGACY_ORGANISATIONS = {
+    "Chongqing Municipal Party Committee": COMMITTEE,
+    "Party Group of the Chongqing Municipal Government": MUNICIPAL,
+    "Party Group of the Yuzhong District Government": DISTRICT,
+}
+LEGACY_MEMBERS = {
+    "Hu Henghua": "胡衡华",
+    "Zhou Wei": "周伟",
+    "Chen Jing": "陈静",
+    "Li Qiang": "李明",
+    "Wang Min": "王敏",
+    "Zhao Gang": "赵刚",
+    "Ma Lei": "马磊",
+    "Sun Li": "孙丽",
+    "He Jun": "何军",
+}
+
+THEME = "深入学习贯彻习近平新时代中国特色社会主义思想，维护党中央权威和集中统一领导，带头学习贯彻党的二十大精神"
 ASPECTS = [
-    "Learning and applying the Party's innovative theory",
-    "Upholding the authority and centralised leadership of the Party Central Committee",
-    "Serving the people wholeheartedly",
-    "Ability to promote high-quality development",
-    "Style of work: formalism and bureaucracy",
-    "Integrity and self-discipline",
+    "学习贯彻党的创新理论",
+    "维护党中央权威和集中统一领导",
+    "践行全心全意为人民服务根本宗旨",
+    "推动高质量发展的本领",
+    "工作作风：形式主义、官僚主义",
+    "廉洁自律",
 ]
+
+HU_POSTS = "市委副书记、市长、市政府党组书记"
+#: The municipal party committee's supervision group and its leader (a demo person), who attends as an observer.
+SUPERVISOR = "刘明"
+SUPERVISOR_POSTS = "市委督导组组长、市纪委副书记、市监委副主任"
 
 
 def seed_parts() -> tuple[datetime.date, str, list[str]]:
-    """The seed notice: its dateline, its body, and the five key points of the concluding speech."""
+    """The seed notice in Chinese: its dateline, its body, and the five key points of the concluding speech
+    (一要 … 五要)."""
     text = SEED_FILE.read_text(encoding="utf-8").strip()
-    prefix = "date 2023-01-31"
-    if text.startswith(prefix):
-        text = text[len(prefix) :].strip()
     starts = [text.index(marker) for marker in SEED_ORDINALS]
     points = []
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         points.append(text[start:end].strip())
     return datetime.date(2023, 1, 31), text, points
+
+
+def seed_english() -> str:
+    """The English translation of the seed notice, without its "date 2023-01-31" line."""
+    text = SEED_FILE_EN.read_text(encoding="utf-8").strip()
+    prefix = "date 2023-01-31"
+    return text[len(prefix) :].strip() if text.startswith(prefix) else text
 
 
 class Command(BaseCommand):
@@ -147,16 +177,27 @@ class Loader:
         )
         return member
 
+    def rename_legacy(self):
+        """A database loaded while the demo was in English: its organisations and people take their
+        Chinese names (found by those, the rest of the demo is then brought up to date in place)."""
+        for old, new in LEGACY_ORGANISATIONS.items():
+            if not Organisation.objects.filter(name=new).exists():
+                Organisation.objects.filter(name=old).update(name=new)
+        for old, new in LEGACY_MEMBERS.items():
+            if not Member.objects.filter(name=new).exists():
+                Member.objects.filter(name=old).update(name=new)
+
     def run(self) -> int:
         dateline, body, points = seed_parts()
+        self.rename_legacy()
 
-        # Accounts
-        self.user("admin", first_name="Administrator", superuser=True)
-        secretary_user = self.user("secretary", first_name="Zhou Wei", staff=True)
-        member_user = self.user("member", first_name="Chen Jing")
-        publisher_user = self.user("publisher", first_name="Liu Fang")
-        secretary2_user = self.user("secretary2", first_name="Ma Lei", staff=True)
-        member2_user = self.user("member2", first_name="Sun Li")
+        # Accounts (user names stay ASCII: the docs and tests sign in with them)
+        self.user("admin", first_name="管理员", superuser=True)
+        secretary_user = self.user("secretary", first_name="周伟", staff=True)
+        member_user = self.user("member", first_name="陈静")
+        publisher_user = self.user("publisher", first_name="刘芳")
+        secretary2_user = self.user("secretary2", first_name="马磊", staff=True)
+        member2_user = self.user("member2", first_name="孙丽")
         setup_role_groups(Group, Permission)  # made by members' data migration; kept whole here
         publishers = Group.objects.get(name=PUBLISHERS_GROUP)
         publisher_user.groups.add(publishers)
@@ -169,7 +210,7 @@ class Loader:
         committee = self.get(
             Organisation,
             name=COMMITTEE,
-            defaults={"kind": Organisation.Kind.PARTY_COMMITTEE, "short_name": "Municipal Party Committee"},
+            defaults={"kind": Organisation.Kind.PARTY_COMMITTEE, "short_name": "市委", "source_organ": ""},
         )
         municipal = self.get(
             Organisation,
@@ -177,8 +218,8 @@ class Loader:
             defaults={
                 "kind": Organisation.Kind.PARTY_GROUP,
                 "parent": committee,
-                "short_name": "Municipal government party group",
-                "source_organ": "Chongqing Municipal People's Government",
+                "short_name": "市政府党组",
+                "source_organ": "重庆市人民政府",
             },
         )
         district = self.get(
@@ -187,46 +228,25 @@ class Loader:
             defaults={
                 "kind": Organisation.Kind.PARTY_GROUP,
                 "parent": committee,
-                "short_name": "District government party group",
+                "short_name": "区政府党组",
                 "source_organ": "渝中区人民政府",
             },
         )
 
-        # Members of the municipal government's party group (Hu Henghua is the seed's; the others are demo people)
-        hu = self.member(
-            "Hu Henghua",
-            municipal,
-            role=Membership.Role.SECRETARY,
-            posts=(
-                "Deputy Secretary of the Municipal Party Committee, Mayor of the Municipal Government, "
-                "Secretary of the Party Group"
-            ),
-            order=1,
-        )
+        # Members of the municipal government's party group (胡衡华 is the seed's; the others are demo people)
+        hu = self.member("胡衡华", municipal, role=Membership.Role.SECRETARY, posts=HU_POSTS, order=1)
         zhou = self.member(
-            "Zhou Wei",
+            "周伟",
             municipal,
             role=Membership.Role.DEPUTY_SECRETARY,
-            posts="Executive Vice Mayor, Deputy Secretary of the Party Group",
+            posts="常务副市长、市政府党组副书记",
             user=secretary_user,
             order=2,
         )
-        chen = self.member(
-            "Chen Jing",
-            municipal,
-            posts="Vice Mayor, Member of the Party Group",
-            gender="f",
-            user=member_user,
-            order=3,
-        )
-        li = self.member("Li Qiang", municipal, posts="Vice Mayor, Member of the Party Group", order=4)
-        wang = self.member("Wang Min", municipal, posts="Vice Mayor, Member of the Party Group", gender="f", order=5)
-        zhao = self.member(
-            "Zhao Gang",
-            municipal,
-            posts="Secretary-General of the Municipal Government, Member of the Party Group",
-            order=6,
-        )
+        chen = self.member("陈静", municipal, posts="副市长、市政府党组成员", gender="f", user=member_user, order=3)
+        li = self.member("李明", municipal, posts="副市长、市政府党组成员", order=4)
+        wang = self.member("王敏", municipal, posts="副市长、市政府党组成员", gender="f", order=5)
+        zhao = self.member("赵刚", municipal, posts="市政府秘书长、市政府党组成员", order=6)
         group = [hu, zhou, chen, li, wang, zhao]
 
         # The previous meeting: the special democratic life meeting on party history learning and education
@@ -236,10 +256,10 @@ class Loader:
             kind=Meeting.Kind.SPECIAL_DEMOCRATIC_LIFE,
             year=2021,
             defaults={
-                "title": "Party history learning and education special democratic life meeting",
-                "theme": "Study the Party's history, understand its theory, do practical things, open new prospects",
+                "title": "市政府党组党史学习教育专题民主生活会",
+                "theme": "学史明理、学史增信、学史崇德、学史力行",
                 "held_on": datetime.date(2022, 1, 20),
-                "location": "Municipal Government Conference Room 1",
+                "location": "市政府第一会议室",
                 "presider": hu,
                 "presider_posts": hu.posts,
                 "status": Meeting.Status.CLOSED,
@@ -253,20 +273,20 @@ class Loader:
             kind=Meeting.Kind.DEMOCRATIC_LIFE,
             year=2022,
             defaults={
-                "title": "2022 democratic life meeting of the party group of the municipal government",
+                "title": "市政府党组2022年度民主生活会",
                 "theme": THEME,
                 "aspects": "\n".join(ASPECTS),
                 "held_on": datetime.date(2023, 1, 30),
                 "start_time": datetime.time(9, 0),
                 "end_time": datetime.time(17, 30),
-                "location": "Municipal Government Conference Room 1",
+                "location": "市政府第一会议室",
                 "presider": hu,
                 "presider_posts": hu.posts,
                 "previous_meeting": previous,
                 "status": Meeting.Status.HELD,
                 "summary": (
-                    "The first democratic life meeting held by the party leadership of the new municipal government: "
-                    "a profound ideological baptism, political physical examination and party spirit tempering."
+                    "这次民主生活会是新一届市政府领导班子召开的第一次民主生活会，"
+                    "是一次深刻的思想洗礼、政治体检和党性锤炼。"
                 ),
             },
         )
@@ -275,29 +295,43 @@ class Loader:
             Attendance,
             meeting=meeting,
             member=None,
-            name="Supervision Group of the Municipal Party Committee",
-            defaults={
-                "role": Attendance.Role.OBSERVER,
-                "affiliation": "Municipal Commission for Discipline Inspection and Organisation Department",
-                "order": 50,
-            },
+            role=Attendance.Role.OBSERVER,
+            defaults={"name": SUPERVISOR, "affiliation": SUPERVISOR_POSTS, "order": 50},
         )
         self.preparation(meeting, group, hu)
         self.agenda(meeting, hu, points)
         self.materials(meeting, group, hu)
 
-        self.get(
+        original = self.get(
             Notice,
             meeting=meeting,
-            title="The party group of the municipal government holds the 2022 democratic life meeting",
+            language=Notice.Language.ZH_HANS,
             defaults={
+                "title": "市政府党组召开2022年度民主生活会",
                 "organisation": municipal,
-                "slug": "municipal-government-party-group-2022-democratic-life-meeting",
-                "source_organ": "Chongqing Municipal People's Government",
+                "slug": "shi-zheng-fu-dang-zu-zhao-kai-2022-nian-du-min-zhu-sheng-huo-hui",
+                "source_organ": "重庆市人民政府",
                 "dateline": dateline,
                 "body": body,
                 "status": Notice.Status.PUBLISHED,
                 "publish_at": datetime.datetime(2023, 1, 31, 18, 0, tzinfo=BEIJING),
+                "author": publisher_user,
+            },
+        )
+        self.get(
+            Notice,
+            meeting=meeting,
+            language=Notice.Language.EN,
+            defaults={
+                "title": "The party group of the municipal government holds the 2022 democratic life meeting",
+                "translation_of": original,
+                "organisation": municipal,
+                "slug": "municipal-government-party-group-2022-democratic-life-meeting",
+                "source_organ": "Chongqing Municipal People's Government",
+                "dateline": dateline,
+                "body": seed_english(),
+                "status": Notice.Status.PUBLISHED,
+                "publish_at": datetime.datetime(2023, 1, 31, 18, 30, tzinfo=BEIJING),
                 "author": publisher_user,
             },
         )
@@ -316,11 +350,11 @@ class Loader:
             organisation=previous.organisation,
             kind=Meeting.Kind.DEMOCRATIC_LIFE,
             year=2023,
-            title="2023 democratic life meeting of the municipal government party group",
             defaults={
+                "title": "市政府党组2023年度民主生活会",
                 "theme": THEME,
                 "aspects": "\n".join(ASPECTS[:4]),
-                "location": "Municipal Government Conference Room 1",
+                "location": "市政府第一会议室",
                 "presider": hu,
                 "presider_posts": hu.posts,
                 "previous_meeting": previous,
@@ -328,16 +362,16 @@ class Loader:
             },
         )
         self.attendance(meeting, group, presider=hu)
-        chen = self.m("Chen Jing")
+        chen = self.m("陈静")
         self.get(
             InspectionMaterial,
             meeting=meeting,
             author=chen,
             on_behalf_of_group=False,
             defaults={
-                "title": "Personal comparison-inspection material of Chen Jing",
+                "title": "陈静同志个人对照检查材料",
                 "problem_sections": [
-                    {"aspect": ASPECTS[0], "text": "- Study time was squeezed by daily affairs."},
+                    {"aspect": ASPECTS[0], "text": "- 学习时间有时被日常事务挤占。"},
                     {"aspect": ASPECTS[1], "text": ""},
                     {"aspect": ASPECTS[2], "text": ""},
                     {"aspect": ASPECTS[3], "text": ""},
@@ -350,15 +384,13 @@ class Loader:
         submitted = self.get(
             InspectionMaterial,
             meeting=meeting,
-            author=self.m("Li Qiang"),
+            author=self.m("李明"),
             on_behalf_of_group=False,
             defaults={
-                "title": "Personal comparison-inspection material of Li Qiang",
-                "problem_sections": [
-                    {"aspect": a, "text": "- Research at the grassroots was hurried."} for a in ASPECTS[:4]
-                ],
-                "causes": "Relaxed the tempering of party spirit.",
-                "measures": "Spend at least 20 days a year at the grassroots.",
+                "title": "李明同志个人对照检查材料",
+                "problem_sections": [{"aspect": a, "text": "- 基层调研有时来去匆匆。"} for a in ASPECTS[:4]],
+                "causes": "党性锻炼有所放松。",
+                "measures": "每年到基层调研不少于20天。",
                 "status": InspectionMaterial.Status.SUBMITTED,
             },
         )
@@ -395,39 +427,32 @@ class Loader:
         study = self.get(
             PreparationActivity,
             meeting=meeting,
-            title="Centralised study and seminars on the spirit of the 20th National Congress",
+            kind=PreparationActivity.Kind.STUDY,
             defaults={
-                "kind": PreparationActivity.Kind.STUDY,
+                "title": "集中学习研讨党的二十大精神",
                 "date": datetime.date(2023, 1, 5),
                 "end_date": datetime.date(2023, 1, 7),
-                "summary": "Three days of centralised study and a seminar on the theme of the meeting.",
+                "summary": "围绕会议主题集中学习3天，并开展专题研讨。",
             },
         )
         study.participants.set(group)
         solicitation = self.get(
             PreparationActivity,
             meeting=meeting,
-            title="Soliciting opinions and suggestions",
+            kind=PreparationActivity.Kind.OPINION_SOLICITATION,
             defaults={
-                "kind": PreparationActivity.Kind.OPINION_SOLICITATION,
+                "title": "广泛征求意见建议",
                 "date": datetime.date(2023, 1, 8),
                 "end_date": datetime.date(2023, 1, 15),
-                "summary": (
-                    "Opinions solicited from district and county governments, municipal departments, "
-                    "deputies to the people's congress, CPPCC members and grassroots units."
-                ),
+                "summary": "向各区县政府、市政府各部门、人大代表、政协委员和基层单位征求意见建议。",
             },
         )
         opinions = [
-            (
-                "District and county governments",
-                "Research at the grassroots should be deeper and less ceremonial.",
-                None,
-            ),
-            ("Municipal departments", "Too many meetings and documents still burden grassroots units.", None),
-            ("Deputies to the people's congress", "Follow-up on suggestions of deputies is sometimes slow.", None),
-            ("Grassroots units", "Approval procedures for small enterprises remain cumbersome.", self.m("Li Qiang")),
-            ("CPPCC members", "Coordination across departments on ecological protection should be stronger.", None),
+            ("区县政府", "基层调研要更深入，少一些形式。", None),
+            ("市政府部门", "会议和文件仍然偏多，基层负担较重。", None),
+            ("人大代表", "代表建议办理有时跟进不及时。", None),
+            ("基层单位", "小微企业审批手续仍然繁琐。", self.m("李明")),
+            ("政协委员", "生态环境保护跨部门协同还需加强。", None),
         ]
         for source, content, to in opinions:
             self.get(
@@ -439,12 +464,12 @@ class Loader:
         talks = self.get(
             PreparationActivity,
             meeting=meeting,
-            title="Heart-to-heart talks among members of the party group",
+            kind=PreparationActivity.Kind.HEART_TO_HEART,
             defaults={
-                "kind": PreparationActivity.Kind.HEART_TO_HEART,
+                "title": "党组成员之间开展谈心谈话",
                 "date": datetime.date(2023, 1, 16),
                 "end_date": datetime.date(2023, 1, 20),
-                "summary": "The secretary talked with every member; members talked with each other.",
+                "summary": "党组书记与每位党组成员谈心谈话，党组成员之间相互谈心谈话。",
             },
         )
         talks.participants.set(group)
@@ -454,27 +479,24 @@ class Loader:
                 meeting=meeting,
                 member_a=hu,
                 member_b=other,
-                defaults={
-                    "date": datetime.date(2023, 1, 17),
-                    "summary": "Exchanged views frankly on each other's work.",
-                },
+                defaults={"date": datetime.date(2023, 1, 17), "summary": "坦诚交换了对彼此工作的意见。"},
             )
         self.get(
             HeartToHeartTalk,
             meeting=meeting,
             member_a=group[2],
             member_b=group[3],
-            defaults={"date": datetime.date(2023, 1, 18), "summary": "Talked about coordination between portfolios."},
+            defaults={"date": datetime.date(2023, 1, 18), "summary": "就分管领域之间的协调配合交换了意见。"},
         )
         drafting = self.get(
             PreparationActivity,
             meeting=meeting,
-            title="Writing comparison-inspection materials",
+            kind=PreparationActivity.Kind.MATERIAL_DRAFTING,
             defaults={
-                "kind": PreparationActivity.Kind.MATERIAL_DRAFTING,
+                "title": "撰写对照检查材料",
                 "date": datetime.date(2023, 1, 20),
                 "end_date": datetime.date(2023, 1, 27),
-                "summary": "Each member wrote a comparison-inspection material closely related to the theme.",
+                "summary": "每位党组成员紧扣会议主题撰写个人对照检查材料。",
             },
         )
         drafting.participants.set(group)
@@ -483,30 +505,22 @@ class Loader:
         return Member.objects.get(name=name)
 
     def agenda(self, meeting, hu, points):
+        zhou = self.m("周伟")
         items = [
             (
                 AgendaItem.Kind.PREVIOUS_RECTIFICATION,
-                "Report on the implementation of the rectification measures of the party history learning "
-                "and education special democratic life meeting",
-                self.m("Zhou Wei"),
+                "通报市政府党组党史学习教育专题民主生活会整改措施落实情况",
+                zhou,
             ),
-            (
-                AgendaItem.Kind.SOLICITED_OPINIONS,
-                "Report on the opinions solicited for this meeting",
-                self.m("Zhou Wei"),
-            ),
+            (AgendaItem.Kind.SOLICITED_OPINIONS, "通报本次民主生活会征求意见情况", zhou),
             (
                 AgendaItem.Kind.GROUP_INSPECTION,
-                "Comparison inspection on behalf of the party group: problems, causes, rectification plan",
+                "代表市政府党组作对照检查：查摆问题、剖析原因、提出整改措施",
                 hu,
             ),
-            (
-                AgendaItem.Kind.INDIVIDUAL_INSPECTION,
-                "Individual comparison inspection, criticism and self-criticism",
-                None,
-            ),
-            (AgendaItem.Kind.SUPERVISION_REMARKS, "Remarks of the supervision group", None),
-            (AgendaItem.Kind.CONCLUDING_SPEECH, "Concluding speech", hu),
+            (AgendaItem.Kind.INDIVIDUAL_INSPECTION, "党组成员逐一对照检查，开展批评和自我批评", None),
+            (AgendaItem.Kind.SUPERVISION_REMARKS, "市委督导组点评", None),
+            (AgendaItem.Kind.CONCLUDING_SPEECH, "总结讲话", hu),
         ]
         agenda = {}
         for order, (kind, title, presenter) in enumerate(items, start=1):
@@ -516,22 +530,21 @@ class Loader:
                 kind=kind,
                 defaults={"order": order, "title": title, "presenter": presenter},
             )
-        group_speech = self.get(
+        self.get(
             Speech,
             meeting=meeting,
             kind=Speech.Kind.INSPECTION,
             speaker=hu,
             defaults={
                 "agenda_item": agenda[AgendaItem.Kind.GROUP_INSPECTION],
-                "title": "Comparison inspection on behalf of the party group",
+                "title": "代表市政府党组作对照检查",
                 "summary": (
-                    "On behalf of the party group, Hu Henghua conducted a comparative inspection to find out the "
-                    "problems, analyse the reasons and propose rectification plans. Hu Henghua spoke first."
+                    "胡衡华代表市政府党组作对照检查，查摆问题、剖析原因、提出整改措施。"
+                    "胡衡华带头发言，其他党组成员逐一进行对照检查，相互批评帮助。"
                 ),
                 "order": 1,
             },
         )
-        del group_speech
         concluding = self.get(
             Speech,
             meeting=meeting,
@@ -539,12 +552,11 @@ class Loader:
             speaker=hu,
             defaults={
                 "agenda_item": agenda[AgendaItem.Kind.CONCLUDING_SPEECH],
-                "title": "Concluding speech",
+                "title": "总结讲话",
                 "summary": (
-                    "This democratic life meeting is the first held by the party leadership of the new municipal "
-                    "government. The effective promotion of rectification measures is a profound ideological baptism, "
-                    "political physical examination and party spirit tempering, very helpful for the party group to "
-                    "enhance unity, improve work and fulfil its missions. Take this meeting as a new starting point."
+                    "这次民主生活会是新一届市政府领导班子召开的第一次民主生活会，整改措施推进有力有效，"
+                    "是一次深刻的思想洗礼、政治体检和党性锤炼，对市政府党组增进团结、改进工作、"
+                    "履职尽责很有帮助。要以这次民主生活会为新起点。"
                 ),
                 "order": 3,
             },
@@ -556,22 +568,22 @@ class Loader:
             meeting=meeting,
             kind=Speech.Kind.SUPERVISION,
             speaker=None,
-            speaker_name="Supervision Group of the Municipal Party Committee",
             defaults={
+                "speaker_name": SUPERVISOR,
                 "agenda_item": agenda[AgendaItem.Kind.SUPERVISION_REMARKS],
-                "title": "Remarks of the supervision group",
-                "summary": "The meeting was well prepared, the theme was clear and criticism was frank.",
+                "title": "市委督导组点评",
+                "summary": "会议准备充分，主题鲜明，批评和自我批评开诚布公、严肃认真。",
                 "order": 2,
             },
         )
         individual = agenda[AgendaItem.Kind.INDIVIDUAL_INSPECTION]
         criticisms = [
-            ("Hu Henghua", None, "My research at the grassroots has not always gone deep enough."),
-            ("Zhou Wei", "Chen Jing", "Comrade Chen Jing should spend more time at the grassroots units she oversees."),
-            ("Chen Jing", "Zhou Wei", "Comrade Zhou Wei sometimes holds too many coordination meetings."),
-            ("Li Qiang", None, "I have relaxed my study of theory under the pressure of daily work."),
-            ("Wang Min", "Li Qiang", "Comrade Li Qiang should follow up the approvals reform more closely."),
-            ("Zhao Gang", None, "Documents issued by the general office are still too many and too long."),
+            ("胡衡华", None, "我到基层调查研究有时还不够深入。"),
+            ("周伟", "陈静", "陈静同志要多到分管领域的基层单位走一走。"),
+            ("陈静", "周伟", "周伟同志有时召开协调会议偏多。"),
+            ("李明", None, "在日常工作压力下，我对理论学习有所放松。"),
+            ("王敏", "李明", "李明同志要更紧地跟进审批制度改革。"),
+            ("赵刚", None, "市政府办公厅印发的文件仍然偏多、偏长。"),
         ]
         for order, (frm, to, content) in enumerate(criticisms, start=1):
             self.get(
@@ -598,29 +610,21 @@ class Loader:
             author=hu,
             on_behalf_of_group=True,
             defaults={
-                "title": "Comparison-inspection material of the party group of the municipal government",
+                "title": "市政府党组2022年度民主生活会对照检查材料",
                 "problem_sections": sections(
                     {
-                        0: "- Study of the Party's innovative theory was not always linked closely enough to practice.",
-                        4: "- Formalism persists in some meetings and documents; burdens on the grassroots remain.",
+                        0: "- 学习党的创新理论与推动实际工作结合得还不够紧密。",
+                        4: "- 一些会议和文件仍存在形式主义问题，基层负担依然存在。",
                     }
                 ),
                 "problems": "",
-                "causes": "Theoretical study was not deep enough; the sense of purpose weakened under daily pressure.",
-                "measures": "1. Strengthen theoretical study.\n2. Cut meetings and documents by a fifth.",
+                "causes": "理论学习不够深入，在日常工作压力下宗旨意识有所淡化。",
+                "measures": "1. 加强理论学习。\n2. 会议和文件精简五分之一。",
                 "status": InspectionMaterial.Status.APPROVED,
                 "submitted_at": now,
                 "approved_at": now,
             },
         )
-        states = {
-            "Hu Henghua": InspectionMaterial.Status.APPROVED,
-            "Zhou Wei": InspectionMaterial.Status.APPROVED,
-            "Chen Jing": InspectionMaterial.Status.APPROVED,
-            "Li Qiang": InspectionMaterial.Status.APPROVED,
-            "Wang Min": InspectionMaterial.Status.APPROVED,
-            "Zhao Gang": InspectionMaterial.Status.APPROVED,
-        }
         for member in group:
             self.get(
                 InspectionMaterial,
@@ -628,16 +632,16 @@ class Loader:
                 author=member,
                 on_behalf_of_group=False,
                 defaults={
-                    "title": f"Personal comparison-inspection material of {member.name}",
+                    "title": f"{member.name}同志个人对照检查材料",
                     "problem_sections": sections(
                         {
-                            1: "- Did not always follow up the implementation of decisions to the end.",
-                            3: "- Research at the grassroots was sometimes hurried.",
+                            1: "- 对决策部署的落实有时没有一抓到底。",
+                            3: "- 到基层调研有时来去匆匆。",
                         }  # fmt: skip
                     ),
-                    "causes": "Relaxed the tempering of party spirit.",
-                    "measures": "Study first, go to the grassroots more often, and follow each decision to the end.",
-                    "status": states[member.name],
+                    "causes": "党性锻炼有所放松。",
+                    "measures": "坚持学习在先，多到基层，对每项决策一抓到底。",
+                    "status": InspectionMaterial.Status.APPROVED,
                     "submitted_at": now,
                     "approved_at": now,
                 },
@@ -645,22 +649,15 @@ class Loader:
 
     def district(self, district, committee, secretary2_user, member2_user, publisher_user):
         ma = self.member(
-            "Ma Lei",
+            "马磊",
             district,
             role=Membership.Role.SECRETARY,
-            posts="District Head, Secretary of the Party Group",
+            posts="区长、区政府党组书记",
             user=secretary2_user,
             order=1,
         )
-        sun = self.member(
-            "Sun Li",
-            district,
-            posts="Deputy District Head, Member of the Party Group",
-            gender="f",
-            user=member2_user,
-            order=2,
-        )
-        he = self.member("He Jun", district, posts="Deputy District Head, Member of the Party Group", order=3)
+        sun = self.member("孙丽", district, posts="副区长、区政府党组成员", gender="f", user=member2_user, order=2)
+        he = self.member("何军", district, posts="副区长、区政府党组成员", order=3)
         d_meeting = self.get(
             Meeting,
             organisation=district,
@@ -689,7 +686,7 @@ class Loader:
                 author=author,
                 on_behalf_of_group=False,
                 defaults={
-                    "title": f"{author.name} 对照检查材料",
+                    "title": f"{author.name}同志个人对照检查材料",
                     "problems": "- 调查研究不够深入，对基层情况掌握不全面。",
                     "causes": "党性锻炼有所放松。",
                     "measures": "坚持每月到基层调研，建立问题整改台账。",
@@ -710,6 +707,7 @@ class Loader:
             meeting=d_meeting,
             title="渝中区政府党组召开2022年度民主生活会",
             defaults={
+                "language": Notice.Language.ZH_HANS,
                 "organisation": district,
                 "slug": "yu-zhong-qu-zheng-fu-dang-zu-zhao-kai-2022-nian-du-min-zhu-sheng-huo-hui",
                 "source_organ": "渝中区人民政府",
