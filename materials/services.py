@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core import history
 from core.text import strip_control
 from core.uploads import DOCX, safe_name, validate_upload
 from meetings.models import Meeting
@@ -26,6 +28,16 @@ from .permissions import can_read, can_review_material, can_write_for_group, is_
 
 Status = InspectionMaterial.Status
 EDITABLE = InspectionMaterial.EDITABLE
+
+# History entries written before core.history: English text, shown in the reader's language now.
+history.legacy(
+    aliases={
+        "started": "Material started",
+        "draft saved": "Draft saved",
+        "returned with comments": "Returned with comments",
+        "approved": "Approved",
+    }
+)
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -159,7 +171,7 @@ def material_start(*, meeting: Meeting, by, on_behalf_of_group: bool = False) ->
         problem_sections=[{"aspect": a, "text": ""} for a in meeting.aspect_list],
     )
     material.full_clean()
-    _history(material, by, "started")
+    _history(material, by, history.reason(gettext_noop("Material started")))
     try:
         with transaction.atomic():
             material.save()
@@ -210,7 +222,7 @@ def material_save_draft(
     current.measures = text.measures
     current.version += 1
     current.full_clean()
-    _history(current, by, "draft saved")
+    _history(current, by, history.reason(gettext_noop("Draft saved")))
     current.save()
     for file, content_type in checked:
         _store_attachment(current, file, content_type, by)
@@ -248,7 +260,7 @@ def material_submit(
     current.submitted_at = timezone.now()
     current.version += 1
     current.full_clean()
-    _history(current, by, f"submitted (revision {number})")
+    _history(current, by, history.reason(gettext_noop("Submitted (revision %(number)s)"), {"number": number}))
     current.save()
     notifications.material_submitted(current)
     return current
@@ -293,7 +305,7 @@ def material_return(*, material: InspectionMaterial, by, comments: str) -> Inspe
     current.reviewed_by = by
     current.version += 1
     current.full_clean()
-    _history(current, by, "returned with comments")
+    _history(current, by, history.reason(gettext_noop("Returned with comments")))
     current.save()
     current.revisions.filter(number=current.revisions.count()).update(review_comments=comments)
     notifications.material_returned(current)
@@ -311,7 +323,7 @@ def material_approve(*, material: InspectionMaterial, by, comments: str = "") ->
     current.approved_at = timezone.now()
     current.version += 1
     current.full_clean()
-    _history(current, by, "approved")
+    _history(current, by, history.reason(gettext_noop("Approved")))
     current.save()
     if comments:
         current.revisions.filter(number=current.revisions.count()).update(review_comments=comments)

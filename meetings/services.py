@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core import history
 from members.models import Member, Membership
 
 from . import permissions, selectors
@@ -31,6 +33,9 @@ from .models import (
     Speech,
 )
 from .signals import meeting_held
+
+# History entries written before core.history held these phrases as text, in the writer's language.
+history.legacy("Meeting planned", "Preparation started", "Marked held", "Closed", "Standard agenda added")
 
 MEETING_FIELDS = [
     "kind",
@@ -163,7 +168,7 @@ def meeting_create(*, organisation, by, data: dict) -> Meeting:
     _apply_fields(meeting, data)
     meeting.full_clean()
     _check_members(meeting, {"presider": meeting.presider})
-    _save_logged(meeting, by, _("Meeting planned"))
+    _save_logged(meeting, by, history.reason(gettext_noop("Meeting planned")))
     if meeting.kind in STANDARD_AGENDA_KINDS:
         _create_standard_agenda(meeting)
     return meeting
@@ -185,8 +190,8 @@ def meeting_update(*, meeting: Meeting, by, data: dict, version: int | None = No
     _check_members(meeting, {"presider": meeting.presider})
     if changed:
         meeting.version += 1
-        labels = ", ".join(str(Meeting._meta.get_field(f).verbose_name) for f in changed)
-        _save_logged(meeting, by, _("Details changed: %(fields)s") % {"fields": labels})
+        labels = [Meeting._meta.get_field(f).verbose_name for f in changed]
+        _save_logged(meeting, by, history.reason(gettext_noop("Details changed: %(fields)s"), {"fields": labels}))
     return meeting
 
 
@@ -197,7 +202,7 @@ def meeting_start_preparation(*, meeting: Meeting, by) -> Meeting:
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can move into preparation."))
     meeting.status = Meeting.Status.PREPARING
-    _save_logged(meeting, by, _("Preparation started"))
+    _save_logged(meeting, by, history.reason(gettext_noop("Preparation started")))
     return meeting
 
 
@@ -209,7 +214,7 @@ def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
     if missing:
         raise ValidationError(missing)
     meeting.status = Meeting.Status.HELD
-    _save_logged(meeting, by, _("Marked held"))
+    _save_logged(meeting, by, history.reason(gettext_noop("Marked held")))
     meeting_held.send(sender=Meeting, meeting=meeting, by=by)
     return meeting
 
@@ -222,7 +227,7 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     if missing:
         raise ValidationError(missing)
     meeting.status = Meeting.Status.CLOSED
-    _save_logged(meeting, by, _("Closed"))
+    _save_logged(meeting, by, history.reason(gettext_noop("Closed")))
     return meeting
 
 
@@ -259,7 +264,7 @@ def agenda_apply_standard(*, meeting: Meeting, by) -> list[AgendaItem]:
     if meeting.agenda_items.exists():
         raise ValidationError(_("The agenda already has items; the standard agenda is only for an empty agenda."))
     items = _create_standard_agenda(meeting)
-    _log(meeting, by, _("Standard agenda added"))
+    _log(meeting, by, history.reason(gettext_noop("Standard agenda added")))
     return items
 
 
@@ -271,7 +276,7 @@ def agenda_item_create(*, meeting: Meeting, by, data: dict) -> AgendaItem:
     item.full_clean()
     _check_members(meeting, {"presenter": item.presenter})
     item.save()
-    _log(meeting, by, _("Agenda item added: %(title)s") % {"title": item.title})
+    _log(meeting, by, history.reason(gettext_noop("Agenda item added: %(title)s"), {"title": item.title}))
     return item
 
 
@@ -285,7 +290,7 @@ def agenda_item_update(*, item: AgendaItem, by, data: dict) -> AgendaItem:
     item.full_clean()
     _check_members(meeting, {"presenter": item.presenter})
     item.save()
-    _log(meeting, by, _("Agenda item edited: %(title)s") % {"title": item.title})
+    _log(meeting, by, history.reason(gettext_noop("Agenda item edited: %(title)s"), {"title": item.title}))
     return item
 
 
@@ -304,8 +309,12 @@ def agenda_item_move(*, item: AgendaItem, by, direction: str) -> AgendaItem:
         for position, it in enumerate(items, start=1):
             it.order = position
         AgendaItem.objects.bulk_update(items, ["order"])
-        message = _("Agenda item moved up: %(title)s") if direction == "up" else _("Agenda item moved down: %(title)s")
-        _log(meeting, by, message % {"title": item.title})
+        message = (
+            gettext_noop("Agenda item moved up: %(title)s")
+            if direction == "up"
+            else gettext_noop("Agenda item moved down: %(title)s")
+        )
+        _log(meeting, by, history.reason(message, {"title": item.title}))
     return item
 
 
@@ -320,7 +329,7 @@ def agenda_item_delete(*, item: AgendaItem, by) -> None:
         if it.order != position:
             it.order = position
             it.save(update_fields=["order"])
-    _log(meeting, by, _("Agenda item removed: %(title)s") % {"title": title})
+    _log(meeting, by, history.reason(gettext_noop("Agenda item removed: %(title)s"), {"title": title}))
 
 
 # --- attendance ------------------------------------------------------------------------
@@ -418,8 +427,12 @@ def attendance_sheet_save(
     _log(
         meeting,
         by,
-        _("Attendance sheet saved: %(expected)s should attend, %(present)s present, %(guests)s other attendees")
-        % counts,
+        history.reason(
+            gettext_noop(
+                "Attendance sheet saved: %(expected)s should attend, %(present)s present, %(guests)s other attendees"
+            ),
+            counts,
+        ),
     )
     return list(meeting.attendances.all())
 
@@ -434,7 +447,7 @@ def study_session_create(*, meeting: Meeting, by, data: dict) -> PreparationActi
     activity = PreparationActivity(meeting=meeting, kind=PreparationActivity.Kind.STUDY, **data)
     activity.full_clean()
     activity.save()
-    _log(meeting, by, _("Study session recorded: %(title)s") % {"title": activity.title})
+    _log(meeting, by, history.reason(gettext_noop("Study session recorded: %(title)s"), {"title": activity.title}))
     return activity
 
 
@@ -446,7 +459,11 @@ def opinion_create(*, meeting: Meeting, by, data: dict) -> SolicitedOpinion:
     opinion.full_clean()
     _check_members(meeting, {"addressed_to": opinion.addressed_to})
     opinion.save()
-    _log(meeting, by, _("Solicited opinion recorded from %(source)s") % {"source": opinion.source})
+    _log(
+        meeting,
+        by,
+        history.reason(gettext_noop("Solicited opinion recorded from %(source)s"), {"source": opinion.source}),
+    )
     return opinion
 
 
@@ -460,7 +477,13 @@ def talk_create(*, meeting: Meeting, by, data: dict) -> HeartToHeartTalk:
     talk.full_clean()
     _check_members(meeting, {"member_a": talk.member_a, "member_b": talk.member_b})
     talk.save()
-    _log(meeting, by, _("Heart-to-heart talk recorded: %(a)s and %(b)s") % {"a": talk.member_a, "b": talk.member_b})
+    _log(
+        meeting,
+        by,
+        history.reason(
+            gettext_noop("Heart-to-heart talk recorded: %(a)s and %(b)s"), {"a": talk.member_a, "b": talk.member_b}
+        ),
+    )
     return talk
 
 
@@ -470,9 +493,9 @@ def preparation_record_delete(*, record, by) -> None:
     meeting = record.meeting
     _require_manager(meeting, by)
     _require_open(meeting)
-    label = f"{record._meta.verbose_name}: {record}"
+    kind, label = record._meta.verbose_name, str(record)
     record.delete()
-    _log(meeting, by, _("Removed %(what)s") % {"what": label})
+    _log(meeting, by, history.reason(gettext_noop("Removed %(kind)s: %(record)s"), {"kind": kind, "record": label}))
 
 
 # --- in the meeting --------------------------------------------------------------------
@@ -513,9 +536,11 @@ def criticism_create(*, meeting: Meeting, by, data: dict) -> CriticismRecord:
     _require_present(meeting, record.from_member)
     record.save()
     if record.is_self_criticism:
-        what = _("Self-criticism recorded: %(from)s") % {"from": record.from_member}
+        what = history.reason(gettext_noop("Self-criticism recorded: %(from)s"), {"from": record.from_member})
     else:
-        what = _("Criticism recorded: %(from)s to %(to)s") % {"from": record.from_member, "to": record.to_member}
+        what = history.reason(
+            gettext_noop("Criticism recorded: %(from)s to %(to)s"), {"from": record.from_member, "to": record.to_member}
+        )
     _log(meeting, by, what)
     return record
 
@@ -527,7 +552,7 @@ def criticism_delete(*, record: CriticismRecord, by) -> None:
     _require_open(meeting)
     who = record.from_member
     record.delete()
-    _log(meeting, by, _("Criticism record of %(from)s removed") % {"from": who})
+    _log(meeting, by, history.reason(gettext_noop("Criticism record of %(from)s removed"), {"from": who}))
 
 
 @transaction.atomic
@@ -567,11 +592,11 @@ def speech_save(*, meeting: Meeting, by, data: dict, key_points: list[str], spee
     speech.key_points.all().delete()
     KeyPoint.objects.bulk_create([KeyPoint(speech=speech, order=i, text=text) for i, text in enumerate(texts, start=1)])
     message = (
-        _("Speech recorded: %(speech)s, %(n)s key points")
+        gettext_noop("Speech recorded: %(speech)s, %(n)s key points")
         if creating
-        else _("Speech edited: %(speech)s, %(n)s key points")
+        else gettext_noop("Speech edited: %(speech)s, %(n)s key points")
     )
-    _log(meeting, by, message % {"speech": speech, "n": len(texts)})
+    _log(meeting, by, history.reason(message, {"speech": speech, "n": len(texts)}))
     return speech
 
 
@@ -582,4 +607,4 @@ def speech_delete(*, speech: Speech, by) -> None:
     _require_open(meeting)
     label = str(speech)
     speech.delete()
-    _log(meeting, by, _("Speech removed: %(speech)s") % {"speech": label})
+    _log(meeting, by, history.reason(gettext_noop("Speech removed: %(speech)s"), {"speech": label}))

@@ -22,13 +22,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core import history
 from meetings.models import Meeting
 
 from . import cache, search
 from .draft import draft_for_meeting
 from .models import Notice, NoticeImage
 from .permissions import can_draft, can_edit, can_publish, can_read
+
+# History entries written before core.history held these phrases as text, in the writer's language.
+history.legacy("Drafted from the meeting record", "Edited", "Published", "Returned to draft")
 
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -109,7 +114,7 @@ def notice_draft_create(*, meeting: Meeting, by) -> Notice:
         version=0,
     )
     notice.full_clean()
-    return _after_change(notice, by=by, reason=_("Drafted from the meeting record"))
+    return _after_change(notice, by=by, reason=history.reason(gettext_noop("Drafted from the meeting record")))
 
 
 UNCHANGED = object()
@@ -157,7 +162,7 @@ def notice_update(
     if current.status == Notice.Status.DRAFT or not current.slug:
         current.slug = make_slug(title)
     current.full_clean()
-    return _after_change(current, by=by, reason=_("Edited"))
+    return _after_change(current, by=by, reason=history.reason(gettext_noop("Edited")))
 
 
 @transaction.atomic
@@ -174,7 +179,7 @@ def notice_publish(*, notice: Notice, by) -> Notice:
     current.withdrawn_reason = ""
     current.slug = current.slug or make_slug(current.title)
     _check_publishable(current)
-    return _after_change(current, by=by, reason=_("Published"))
+    return _after_change(current, by=by, reason=history.reason(gettext_noop("Published")))
 
 
 @transaction.atomic
@@ -195,7 +200,8 @@ def notice_schedule(*, notice: Notice, by, publish_at: datetime.datetime) -> Not
     current.withdrawn_reason = ""
     current.slug = current.slug or make_slug(current.title)
     _check_publishable(current)
-    return _after_change(current, by=by, reason=_("Scheduled for %(when)s") % {"when": publish_at.isoformat()})
+    when = {"when": publish_at.isoformat()}
+    return _after_change(current, by=by, reason=history.reason(gettext_noop("Scheduled for %(when)s"), when))
 
 
 @transaction.atomic
@@ -208,7 +214,7 @@ def notice_unschedule(*, notice: Notice, by) -> Notice:
         raise ValidationError(_("Only a notice scheduled for later can be returned to draft."))
     current.status = Notice.Status.DRAFT
     current.publish_at = None
-    return _after_change(current, by=by, reason=_("Returned to draft"))
+    return _after_change(current, by=by, reason=history.reason(gettext_noop("Returned to draft")))
 
 
 @transaction.atomic
@@ -225,7 +231,8 @@ def notice_withdraw(*, notice: Notice, by, reason: str) -> Notice:
     current.status = Notice.Status.WITHDRAWN
     current.withdrawn_at = timezone.now()
     current.withdrawn_reason = reason[:300]
-    return _after_change(current, by=by, reason=_("Withdrawn: %(reason)s") % {"reason": current.withdrawn_reason})
+    withdrawn = {"reason": current.withdrawn_reason}
+    return _after_change(current, by=by, reason=history.reason(gettext_noop("Withdrawn: %(reason)s"), withdrawn))
 
 
 def _check_publishable(notice: Notice):

@@ -7,7 +7,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core import history
 from core.uploads import validate_upload
 from meetings.models import Meeting
 from members.models import Member
@@ -24,6 +26,9 @@ from .models import (
 )
 
 S = RectificationItem.Status
+
+# History entries written before core.history held these phrases as text, in the writer's language.
+history.legacy("Created", "Reported done", "Verified")
 
 
 class ItemConflict(ValidationError):
@@ -154,7 +159,7 @@ def item_create(
         deadline=deadline,
         version=0,
     )
-    return _save_item(item, by=by, reason=_("Created"))
+    return _save_item(item, by=by, reason=history.reason(gettext_noop("Created")))
 
 
 EDITABLE_FIELDS = ("measure", "type", "responsible_member", "responsible_leader", "deadline")
@@ -181,8 +186,8 @@ def item_update(*, item: RectificationItem, by, version: int | None = None, **ch
         raise ItemConflict(item)
     for name in changed:
         setattr(item, name, changes[name])
-    labels = ", ".join(str(RectificationItem._meta.get_field(name).verbose_name) for name in changed)
-    return _save_item(item, by=by, reason=_("Changed: %(fields)s") % {"fields": labels})
+    labels = [RectificationItem._meta.get_field(name).verbose_name for name in changed]
+    return _save_item(item, by=by, reason=history.reason(gettext_noop("Changed: %(fields)s"), {"fields": labels}))
 
 
 @transaction.atomic
@@ -214,10 +219,10 @@ def item_report_progress(
         item.status = S.DONE
         item.completed_on = timezone.localdate()
         item.completion_note = text
-        reason = _("Reported done")
+        reason = history.reason(gettext_noop("Reported done"))
     else:
         item.status = S.IN_PROGRESS
-        reason = _("Progress reported: %(percent)s%%") % {"percent": percent}
+        reason = history.reason(gettext_noop("Progress reported: %(percent)s%%"), {"percent": percent})
     _save_item(item, by=by, reason=reason)
     return report
 
@@ -244,13 +249,13 @@ def item_verify(*, item: RectificationItem, by, confirmed: bool, comment: str = 
         item.status = S.VERIFIED
         item.verified_at = timezone.now()
         item.status_reason = ""
-        reason = _("Verified")
+        reason = history.reason(gettext_noop("Verified"))
     else:
         item.status = S.IN_PROGRESS
         item.completed_on = None
         item.status_reason = comment
         item.progress_percent = _progress_before_done(item)
-        reason = _("Not confirmed: %(reason)s") % {"reason": comment}
+        reason = history.reason(gettext_noop("Not confirmed: %(reason)s"), {"reason": comment})
     _save_item(item, by=by, reason=reason)
     return verification
 
@@ -269,7 +274,7 @@ def item_reopen(*, item: RectificationItem, by, reason: str) -> RectificationIte
     item.completed_on = None
     item.progress_percent = _progress_before_done(item)
     item.reopened_count += 1
-    return _save_item(item, by=by, reason=_("Reopened: %(reason)s") % {"reason": reason})
+    return _save_item(item, by=by, reason=history.reason(gettext_noop("Reopened: %(reason)s"), {"reason": reason}))
 
 
 @transaction.atomic
@@ -282,7 +287,7 @@ def item_cancel(*, item: RectificationItem, by, reason: str) -> RectificationIte
     reason = _require_reason(reason, _("Say why the item is cancelled."))
     item.status = S.CANCELLED
     item.status_reason = reason
-    return _save_item(item, by=by, reason=_("Cancelled: %(reason)s") % {"reason": reason})
+    return _save_item(item, by=by, reason=history.reason(gettext_noop("Cancelled: %(reason)s"), {"reason": reason}))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
+from core.history import render_reason
 from materials import permissions, services
 from materials.models import InspectionMaterial
 from materials.services import MaterialConflict, MaterialText
@@ -98,8 +99,8 @@ def test_save_draft_any_number_of_times(draft, member_user):
     assert m.version == v + 2
     assert m.status == Status.DRAFT
     assert m.problem_sections[1] == {"aspect": ASPECTS[1], "text": "- Research was hurried."}
-    reasons = list(m.history.values_list("history_change_reason", flat=True))
-    assert reasons.count("draft saved") == 2
+    reasons = [render_reason(r) for r in m.history.values_list("history_change_reason", flat=True)]
+    assert reasons.count("Draft saved") == 2
 
 
 def test_stale_save_is_a_conflict_and_overwrites_nothing(draft, member_user):

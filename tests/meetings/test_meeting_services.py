@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.history import render_reason
 from materials.models import InspectionMaterial
 from meetings import selectors, services
 from meetings.models import AgendaItem, Attendance, Meeting, Speech
@@ -47,7 +48,7 @@ def test_a_new_democratic_life_meeting_starts_from_the_standard_agenda(org, secr
     assert [i.order for i in items] == [1, 2, 3, 4, 5]
     first = meeting.history.earliest()
     assert first.history_user == secretary
-    assert first.history_change_reason == "Meeting planned"
+    assert render_reason(first.history_change_reason) == "Meeting planned"
 
 
 def test_an_organisational_life_meeting_starts_with_an_empty_agenda(org, secretary):
@@ -112,7 +113,7 @@ def test_marking_held_sends_the_signal_inside_the_transaction(org, secretary):
     assert received == [(Meeting, meeting.pk, secretary, True, Meeting.Status.HELD)]
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
-    assert meeting.history.latest().history_change_reason == "Marked held"
+    assert render_reason(meeting.history.latest().history_change_reason) == "Marked held"
 
 
 def test_a_meeting_cannot_close_while_a_material_is_draft_or_returned(org, secretary):
@@ -194,7 +195,7 @@ def test_agenda_items_move_and_are_renumbered(org, secretary):
     assert list(meeting.agenda_items.order_by("order").values_list("pk", flat=True))[1] == items[2].pk
     services.agenda_item_delete(item=items[0], by=secretary)
     assert list(meeting.agenda_items.order_by("order").values_list("order", flat=True)) == [1, 2, 3, 4]
-    assert "Agenda item removed" in meeting.history.latest().history_change_reason
+    assert "Agenda item removed" in render_reason(meeting.history.latest().history_change_reason)
 
 
 def test_the_standard_agenda_is_only_for_an_empty_agenda(org, secretary):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.history import render_reason
 from meetings.models import AgendaItem, Attendance, CriticismRecord, Meeting, Speech
 from meetings.services import attendance_sheet_version
 from tests.factories import AttendanceFactory, CriticismFactory, MeetingFactory, OrganisationFactory
@@ -164,7 +165,7 @@ def test_the_whole_cycle_through_the_pages(client, org, secretary):
     client.post(reverse("meetings:transition", args=[meeting.pk, "close"]))
     meeting.refresh_from_db()
     assert meeting.status == "closed"
-    reasons = list(meeting.history.values_list("history_change_reason", flat=True))
+    reasons = [render_reason(r) for r in meeting.history.values_list("history_change_reason", flat=True)]
     assert "Preparation started" in reasons and "Marked held" in reasons and "Closed" in reasons
 
 

@@ -180,7 +180,9 @@ def test_every_save_is_a_revision_with_its_author(publisher, secretary, org):
     records = list(notice.history.order_by("history_date"))
     assert [r.history_user for r in records[-2:]] == [secretary, publisher]
     assert records[-1].status == Notice.Status.PUBLISHED
-    assert records[-1].history_change_reason == "Published"
+    from core.history import render_reason  # stored as a message, read in the reader's language
+
+    assert render_reason(records[-1].history_change_reason) == "Published"
 
 
 def test_schedule_withdraw_and_return_to_draft(publisher):

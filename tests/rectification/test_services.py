@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.history import render_reason
 from rectification import services
 from rectification.models import ProgressReport, RectificationItem, Verification
 from tests.factories import CriticismFactory, ItemFactory, MaterialFactory, MeetingFactory
@@ -34,7 +35,7 @@ def test_member_reports_progress_then_done(item, member_user):
     fresh = _fresh(item)
     assert (fresh.status, fresh.progress_percent) == (S.DONE, 100)
     assert fresh.completed_on == datetime.date.today()
-    reasons = list(fresh.history.values_list("history_change_reason", flat=True))
+    reasons = [render_reason(r) for r in fresh.history.values_list("history_change_reason", flat=True)]
     assert reasons[0] == "Reported done" and "Progress reported: 50%" in reasons
     assert fresh.history.first().history_user == member_user
 
@@ -104,7 +105,7 @@ def test_reopen_a_closed_item_needs_a_reason(item, secretary):
     services.item_reopen(item=item, by=secretary, reason="The problem came back")
     fresh = _fresh(item)
     assert (fresh.status, fresh.reopened_count, fresh.status_reason) == (S.IN_PROGRESS, 1, "The problem came back")
-    assert fresh.history.first().history_change_reason == "Reopened: The problem came back"
+    assert render_reason(fresh.history.first().history_change_reason) == "Reopened: The problem came back"
 
 
 def test_an_open_item_cannot_be_reopened(item, secretary):
