@@ -14,6 +14,7 @@ so a link in a stored text can neither reach another server nor read a local fil
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from urllib.parse import urlparse
@@ -42,8 +43,12 @@ STYLESHEET = "css/official-print.css"
 Resolver = Callable[[str], "tuple[bytes, str] | None"]
 
 
+@functools.cache
 def unavailable_reason() -> str:
-    """Why PDFs cannot be made on this machine, or "" when they can (WeasyPrint and its libraries load)."""
+    """Why PDFs cannot be made on this machine, or "" when they can (WeasyPrint and its libraries load).
+
+    Asked once per process: a failed import prints WeasyPrint's banner and retries the libraries each time,
+    and the libraries, once installed, are loaded by a restarted app anyway."""
     try:
         import django_weasyprint  # noqa: F401
         import weasyprint  # noqa: F401
@@ -55,7 +60,7 @@ def unavailable_reason() -> str:
 def install_hint() -> str:
     return _(
         "PDF needs the system libraries Pango, HarfBuzz and fontconfig and a Chinese font, "
-        "which this server lacks. Install them with: %(command)s"
+        "which this server lacks. Install them with: %(command)s (then restart the app)"
     ) % {"command": INSTALL_COMMAND}
 
 

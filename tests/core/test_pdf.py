@@ -368,6 +368,7 @@ def without_weasyprint(request, monkeypatch):
     """WeasyPrint cannot load: its libraries are missing (the import raises OSError, as on a fresh machine
     with only Python), or the package itself is (ImportError)."""
     saved = _forget_weasyprint()
+    pdf.unavailable_reason.cache_clear()
     if request.param == "libraries missing":
         import cffi
 
@@ -385,6 +386,7 @@ def without_weasyprint(request, monkeypatch):
     monkeypatch.undo()
     _forget_weasyprint()
     sys.modules.update(saved)
+    pdf.unavailable_reason.cache_clear()
 
 
 @pytest.mark.django_db
