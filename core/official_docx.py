@@ -70,6 +70,7 @@ BODY_SIZE = 16  # 三号
 TITLE_SIZE = 22  # 二号
 PAGE_NUMBER_SIZE = 14  # 四号
 TABLE_SIZE = 14
+TABLE_LINE = 360  # 1.5 lines of 四号 in a table cell
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845: 156 mm
 TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 12756: 225 mm
 LINE_PITCH = TEXT_HEIGHT // LINES_PER_PAGE  # 579: 22 lines fill the block, a 23rd does not fit
@@ -232,6 +233,13 @@ def _set_ind(paragraph, **attrs) -> None:
         ind.set(qn(f"w:{key}"), str(value))
 
 
+def _exact_to_auto(style_element) -> None:
+    """A style's line spacing "at least" instead of exact (a table's cell grows with its text)."""
+    for spacing in style_element.iter(qn("w:spacing")):
+        if spacing.get(qn("w:lineRule")) == "exact":
+            spacing.set(qn("w:lineRule"), "atLeast")
+
+
 def _replace_properties(style_element, ppr, rpr) -> None:
     """A style's own paragraph and run properties replaced (theme fonts, colours, borders and
     spacing of the template gone), in the schema's place: after name/basedOn/next/link/… flags."""
@@ -266,7 +274,9 @@ class _Pending:
 
 _SPACE = re.compile(r"\s+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+# A line break inside Chinese text (a Markdown soft break) joins the lines without a space; a space
+# typed between Chinese words (after a dateline) stays.
+_BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
 _NUMBER_PREFIX = re.compile(r"^\s*\d+[.、．]\s*")
 # A heading that already carries its number as the standard writes it (a print template's).
 _GB_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）|（\d+）)")
@@ -392,6 +402,15 @@ class OfficialDocument:
             + '</w:tblBorders><w:tblCellMar><w:left w:w="108" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
             "</w:tblCellMar></w:tblPr>"
         ))  # fmt: skip
+        # The text of a table's cells: 仿宋 四号, left, no indent, single spacing, off the grid.
+        table_text = styles.add_style("Table Text", 1)
+        table_text.base_style = styles["Normal"]
+        _replace_properties(
+            table_text.element,
+            _ppr(align="left", line=TABLE_LINE, snap=False),
+            _rpr(east_asia=BODY_FONT, size=TABLE_SIZE),
+        )
+        _exact_to_auto(table_text.element)
         # The entries of the table of contents: 仿宋, no indent, dotted leader to the page number.
         toc1 = styles.add_style("toc 1", 1)
         toc1.base_style = styles["Normal"]
@@ -445,9 +464,9 @@ class OfficialDocument:
         properties.keywords = ""
         properties.category = ""
 
-    def _set_up_footers(self) -> None:
+    def _set_up_footers(self, section=None) -> None:
         """ "— 1 —": 四号 宋体, odd pages one character in from the right, even ones from the left."""
-        section = self.document.sections[0]
+        section = section or self.document.sections[0]
         indent = PAGE_NUMBER_SIZE * 20
         for footer, align, side in ((section.footer, "right", "right"), (section.even_page_footer, "left", "left")):
             footer.is_linked_to_previous = False
@@ -572,6 +591,7 @@ class OfficialDocument:
         for index, values in enumerate(rows):
             cells = table.add_row().cells
             for cell, value in zip(cells, [*values, *[""] * (columns - len(values))], strict=True):
+                cell.paragraphs[0].style = self.document.styles["Table Text"]
                 run = cell.paragraphs[0].add_run(_clean(str(value)))
                 if header and index == 0:
                     run.bold = True
@@ -620,7 +640,9 @@ class OfficialDocument:
         if cover:
             self.document.sections[0].different_first_page_header_footer = True
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
         self._set_grid(section)
+        self._set_up_footers(section)  # its own, not linked: every reader numbers its pages
 
     def _blank_line(self) -> None:
         self.document.add_paragraph(style="Normal")
@@ -697,7 +719,7 @@ class _HtmlWriter:
             if run.line_break:
                 runs.append(run)
                 continue
-            text = _SPACE.sub(" ", xml_safe(run.text))
+            text = _SPACE.sub(" ", _BREAK_BETWEEN_CJK.sub("", xml_safe(run.text)))
             if text:
                 runs.append(_Run(text, run.bold, run.italic, run.code))
         # Trim the paragraph's ends and the spaces HTML puts between lines of Chinese text.
@@ -712,12 +734,10 @@ class _HtmlWriter:
         for previous, run in zip(runs, runs[1:], strict=False):
             if previous.text.endswith(" ") and run.text.startswith(" "):
                 run.text = run.text[1:]
-        text_runs = [r for r in runs if not r.line_break]
-        for run in text_runs:
-            run.text = _SPACE_BETWEEN_CJK.sub("", run.text)
         if self.container is not None:
-            paragraph = self.container.add_paragraph() if self.container.paragraphs[-1].text else (
-                self.container.paragraphs[-1])  # fmt: skip
+            last = self.container.paragraphs[-1]
+            paragraph = self.container.add_paragraph() if last.text else last
+            paragraph.style = self.doc.document.styles["Table Text"]
         else:
             paragraph = self.doc.document.add_paragraph(style=pending.style)
         if pending.prefix:

@@ -2,6 +2,7 @@
 properties, numbering and text; and converting it to PDF with LibreOffice."""
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -12,6 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
+# The standard's font names mapped to Debian's free CJK faces for LibreOffice (the system's set-up included).
+FONTCONFIG = Path(__file__).parent / "fontconfig" / "official-fonts.conf"
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 
@@ -79,10 +82,11 @@ def soffice_pdf(content: bytes) -> tuple[bytes, str]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "document.docx"
         source.write_bytes(content)
+        env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)}
         subprocess.run(  # noqa: S603
             ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",  # noqa: S607
              "--outdir", tmp, str(source)],
-            capture_output=True, timeout=180, check=False,
+            capture_output=True, timeout=180, check=False, env=env,
         )  # fmt: skip
         pdf = Path(tmp) / "document.pdf"
         assert pdf.exists(), "LibreOffice could not convert the .docx"

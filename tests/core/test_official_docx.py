@@ -45,7 +45,10 @@ def _report(**kwargs) -> bytes:
         title="关于民主生活会情况的报告",
         author="中共某某市人民政府党组",
         preamble="根据通知要求，现将有关情况报告如下。",
-        sections=[("会议召开情况", MARKDOWN), ("下一步工作", "抓好**整改落实**。\n\n1. 建立台账\n2. 定期调度")],
+        sections=[
+            ("会议召开情况", MARKDOWN),
+            ("下一步工作", "抓好**整改落实**。\n\n# 建章立制\n\n1. 建立台账\n2. 定期调度"),
+        ],
         signature=["中共某某市人民政府党组", "2023年1月31日"],
         language="zh-hans",
         **kwargs,
@@ -73,6 +76,7 @@ def test_a_report_has_the_official_layout_fonts_language_and_properties():
     headings = {p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")}
     assert headings["一、会议召开情况"] == "Heading 2"  # 黑体
     assert headings["二、下一步工作"] == "Heading 2"
+    assert headings["（一）建章立制"] == "Heading 3"  # a Markdown heading in a section: the next level, 楷体
     all_text = texts(document)
     assert "中共某某市人民政府党组" in all_text and "2023年1月31日" in all_text
 
@@ -173,3 +177,24 @@ def test_libreoffice_lays_out_22_lines_of_28_characters_on_a4():
     assert len(lines) == 22  # a full page: 22 lines
     first_lines = [ln for ln in lines if ln.startswith("一二三")]
     assert first_lines and all(ln.replace(" ", "") == line[:26] for ln in first_lines)  # 26 + 2 indent = 28
+
+
+@pytest.mark.django_db
+def test_a_line_break_inside_chinese_text_joins_without_a_space_and_a_typed_space_stays():
+    doc = OfficialDocument(title="标题", author="作者")
+    doc.add_markdown("新华社重庆1月31日电 市政府党组\n召开民主生活会。\nIt goes on\nin English.")
+    document, _content = _saved(doc)
+    assert texts(document) == ["新华社重庆1月31日电 市政府党组召开民主生活会。 It goes on in English."]
+
+
+@needs_soffice
+@pytest.mark.django_db
+def test_libreoffice_embeds_chinese_faces_for_title_body_and_levels():
+    """With Debian's CJK fonts (fonts-noto-cjk, fonts-arphic-ukai/uming), the PDF carries a Song face for
+    the title and body, a Kai face for （一） and a Hei face for 一、: not empty boxes, not one face for all."""
+    document = open_docx(_report())
+    assert document.tables  # the report has a table: its cells are written in the "Table Text" style
+    assert {p.style.name for row in document.tables[0].rows for c in row.cells for p in c.paragraphs} == {"Table Text"}
+    pdf, _info = soffice_pdf(_report())
+    for face in (b"NotoSerifCJK", b"UKai", b"NotoSansCJK"):
+        assert face in pdf, face
