@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run serve test lint format check pytest e2e screenshots bench messages backup restore clean
+.PHONY: install run serve test lint format check pytest e2e screenshots bench bench-load messages backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Mixed load: 64 locust users for 60 s against gunicorn, PostgreSQL and Redis (bench/load.md).
+bench-load: $(STAMP)
+	$(PY) bench/bench_load.py
 
 messages: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench

@@ -1,0 +1,345 @@
+"""Mixed load with locust: 64 users for 60 s against gunicorn, PostgreSQL and Redis; then the check
+that no acknowledged write was lost.
+
+    .venv/bin/python bench/bench_load.py                   # also: make bench-load
+    .venv/bin/python bench/bench_load.py --users 64 --duration 60 --reuse
+
+1. Database postgres://postgres@127.0.0.1:5432/mr_bench_load made anew (unless --reuse): migrate,
+   load_demo (the demo data), and 2,000 generated notices (demo.bulk) so the public pages and search
+   have something to read. The records written to: the demo secretary's held meeting (its summary:
+   the minutes being written), the demo member's material (made a draft), an item of the demo
+   member's (progress reports). Sessions are made here for 6 secretary and 6 member sessions
+   (REQUIRE_2FA=0: the load has no authenticator app).
+2. gunicorn with config/gunicorn.conf.py (DEBUG off, sync workers 2 × CPUs + 1, REDIS_URL set: the
+   shared cache and the cached_db sessions in Redis).
+3. locust headless, bench/locustfile.py: the editors as fixed counts, the rest public readers.
+4. Checks: no request failed (errors = 0), and lost writes = 0: every acknowledged save of the
+   minutes and of the material is a version of the record in its history (simple-history), the
+   acknowledged saves started from different versions (none silently overwrote another: each was
+   based on the version it replaced), the record's version moved by exactly the number of
+   acknowledged saves, and every acknowledged progress report is in the database.
+Figures (requests, failures, p50/p95/p99 per request kind) go between the markers of bench/load.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "mr_bench_load"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+PORT = 8773
+REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/7")
+ENV = {
+    "DATABASE_URL": DB_URL,
+    "REDIS_URL": REDIS_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+    "REQUIRE_2FA": "0",
+    "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    "WHITENOISE_USE_FINDERS": "0",
+    "LANGUAGE_CODE": "zh-hans",
+    "LOG_LEVEL": "ERROR",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "CONN_MAX_AGE": "600",
+}
+SEARCH_TERMS = ["整改", "民主生活会", "对照检查", "谈心谈话", "整改台账", "渝中区", "綦江区", "乡村振兴", "基层减负",
+                "党纪学习教育", "督导", "rectification", "不存在的词语", "卫生健康委", "批评与自我批评"]  # fmt: skip
+
+
+def _django():
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _manage(*args, **extra_env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **ENV, **extra_env}, check=True)
+
+
+def _recreate_database():
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {DB_NAME}")
+    conn.close()
+
+
+def prepare(reuse: bool, secretaries: int, members: int) -> dict:
+    if not reuse:
+        _recreate_database()
+        _manage("migrate", "--noinput", "-v", "0")
+        _manage("load_demo", DEBUG="1")
+    _django()
+    import redis
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from demo.bulk import generate_notices
+    from materials.models import InspectionMaterial
+    from meetings.models import Meeting
+    from notices.models import Notice
+    from rectification.models import RectificationItem
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # our own database number: the page cache and sessions
+    if not reuse:
+        generate_notices(2000)
+    User = get_user_model()
+    secretary = User.objects.get(username="secretary")
+    member = User.objects.get(username="member").member
+    # A meeting whose record is still being written (held; a closed one's form is locked).
+    managed = Meeting.objects.managed_by(secretary).order_by("pk")
+    meeting = managed.filter(status=Meeting.Status.HELD).first() or managed.exclude(status="closed").first()
+    material = InspectionMaterial.objects.filter(author=member, on_behalf_of_group=False).order_by("pk").first()
+    if material is None:
+        material = InspectionMaterial.objects.create(meeting=meeting, author=member, title="对照检查材料")
+    InspectionMaterial.objects.filter(pk=material.pk).update(status=InspectionMaterial.Status.DRAFT)
+    item = RectificationItem.objects.filter(plan__meeting__organisation=meeting.organisation).order_by("pk").first()
+    RectificationItem.objects.filter(pk=item.pk).update(
+        responsible_member=member, status=RectificationItem.Status.IN_PROGRESS
+    )
+
+    def sessions(user, count):
+        cookies = []
+        for _ in range(count):
+            client = Client()
+            client.force_login(user)
+            cookies.append(client.cookies["sessionid"].value)
+        return cookies
+
+    notices = list(Notice.objects.live().order_by("?")[:300])
+    return {
+        "sessions": {"secretary": sessions(secretary, secretaries), "member": sessions(member.user, members)},
+        "meeting_pk": meeting.pk,
+        "meeting_edit": f"/meetings/{meeting.pk}/edit/",
+        "meeting_page": f"/meetings/{meeting.pk}/",
+        "material_pk": material.pk,
+        "material_edit": f"/meetings/materials/{material.pk}/edit/",
+        "material_field": "causes",
+        "item_pk": item.pk,
+        "item_page": f"/rectification/items/{item.pk}/progress/",
+        "progress_url": f"/rectification/items/{item.pk}/progress/",
+        "notice_urls": [n.get_absolute_url() for n in notices],
+        "search_terms": SEARCH_TERMS,
+        "start_versions": {
+            "minutes": Meeting.objects.get(pk=meeting.pk).version,
+            "material": InspectionMaterial.objects.get(pk=material.pk).version,
+        },
+    }
+
+
+def _fix_urls(plan: dict):
+    """The edit addresses as the app routes them (checked, not assumed)."""
+    from django.urls import reverse
+
+    plan["meeting_edit"] = reverse("meetings:edit", args=[plan["meeting_pk"]])
+    plan["meeting_page"] = reverse("meetings:detail", args=[plan["meeting_pk"]])
+    plan["material_edit"] = reverse("materials:edit", args=[plan["material_pk"]])
+    plan["progress_url"] = plan["item_page"] = reverse("rectification:item_progress", args=[plan["item_pk"]])
+
+
+class Server:
+    def __enter__(self):
+        env = {**os.environ, **ENV, "BIND": f"127.0.0.1:{PORT}", "GUNICORN_LOG_LEVEL": "warning"}
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "--access-logfile", "/dev/null"],
+            cwd=ROOT,
+            env=env,
+        )
+        for _ in range(300):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                conn.request("GET", "/robots.txt", headers={"Host": "127.0.0.1"})
+                if conn.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.proc.terminate()
+        raise SystemExit("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+
+
+def run_locust(plan_path: Path, log_path: Path, users: int, duration: int, csv_prefix: Path, env_extra: dict):
+    env = {**os.environ, **ENV, "LOAD_PLAN": str(plan_path), "LOAD_LOG": str(log_path), **env_extra}
+    subprocess.run(
+        [
+            str(ROOT / ".venv/bin/locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),  # all users started within the first second
+            "-t",
+            f"{duration}s",
+            "-H",
+            f"http://127.0.0.1:{PORT}",
+            "--csv",
+            str(csv_prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "10",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+
+
+def check_writes(plan: dict, log_path: Path) -> dict:
+    from materials.models import InspectionMaterial
+    from meetings.models import Meeting
+    from rectification.models import ProgressReport
+
+    entries = [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    result = {}
+    records = {
+        "minutes": (Meeting, plan["meeting_pk"], "summary"),
+        "material": (InspectionMaterial, plan["material_pk"], plan["material_field"]),
+    }
+    for kind, (model, pk, field) in records.items():
+        mine = [e for e in entries if e["kind"] == kind]
+        acked = [e for e in mine if e["outcome"] == "acknowledged"]
+        history = [getattr(h, field) or "" for h in model.history.filter(id=pk)]
+        lost = [e["marker"] for e in acked if not any(e["marker"] in text for text in history)]
+        bases = [e["base_version"] for e in acked]
+        overwritten = len(bases) - len(set(bases))  # two saves acknowledged from one version: one overwrote
+        moved = model.objects.get(pk=pk).version - plan["start_versions"][kind]
+        result[kind] = {
+            "attempts": len(mine),
+            "acknowledged": len(acked),
+            "conflicts (409)": sum(e["outcome"] == "conflict" for e in mine),
+            "errors": sum(e["outcome"].startswith("error") for e in mine),
+            "lost": len(lost),
+            "silently overwritten": overwritten,
+            "version moved": moved,
+            "version moved == acknowledged": moved == len(acked),
+        }
+    progress = [e for e in entries if e["kind"] == "progress"]
+    acked = [e for e in progress if e["outcome"] == "acknowledged"]
+    texts = set(ProgressReport.objects.filter(item_id=plan["item_pk"]).values_list("text", flat=True))
+    result["progress"] = {
+        "attempts": len(progress),
+        "acknowledged": len(acked),
+        "errors": sum(e["outcome"].startswith("error") for e in progress),
+        "lost": sum(1 for e in acked if not any(e["marker"] in t for t in texts)),
+    }
+    return result
+
+
+def read_stats(csv_prefix: Path) -> list[dict]:
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def machine() -> str:
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in lines if "model name" in line), "unknown CPU")
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    return (
+        f"{os.cpu_count()} × {cpu}, {mem / 2**20:.1f} GB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the end (shared machine)"
+    )
+
+
+def write_results(stats, writes, users, duration, workers, locust_kinds):
+    lines = [
+        f"Last run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; {machine()}.",
+        f"gunicorn {workers} sync workers, PostgreSQL, Redis; locust {users} users "
+        f"({locust_kinds}) for {duration} s, started within the first second.",
+        "",
+        "| request kind | requests | failures | p50 | p95 | p99 | max |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in stats:
+        name = row["Name"] if row["Name"] != "Aggregated" else "**all**"
+        lines.append(
+            f"| {name} | {int(row['Request Count']):,} | {int(row['Failure Count'])} | {row['50%']} ms | "
+            f"**{row['95%']} ms** | {row['99%']} ms | {float(row['Max Response Time']):.0f} ms |"
+        )
+    lines += ["", "Writes (from each user's log, checked against the database afterwards):", ""]
+    lines += ["| record | attempts | acknowledged | 409 conflicts | errors | lost | silently overwritten |"]
+    lines += ["| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for kind, w in writes.items():
+        lines.append(
+            f"| {kind} | {w['attempts']} | {w['acknowledged']} | {w.get('conflicts (409)', '–')} | {w['errors']} | "
+            f"**{w['lost']}** | {w.get('silently overwritten', '–')} |"
+        )
+    text = "\n".join(lines)
+    print(text)
+    path = ROOT / "bench" / "load.md"
+    doc = path.read_text(encoding="utf-8")
+    start, end = doc.index("<!-- results -->") + len("<!-- results -->"), doc.index("<!-- /results -->")
+    path.write_text(doc[:start] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=64)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--secretaries", type=int, default=6)
+    parser.add_argument("--members", type=int, default=6)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
+    args = parser.parse_args()
+    plan = prepare(args.reuse, args.secretaries, args.members)
+    _fix_urls(plan)
+    with tempfile.TemporaryDirectory() as tmp:
+        plan_path, log_path, csv_prefix = Path(tmp) / "plan.json", Path(tmp) / "writes.jsonl", Path(tmp) / "locust"
+        plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        log_path.write_text("", encoding="utf-8")
+        with Server() as server:
+            workers = len([p for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == server.proc.pid])
+            run_locust(
+                plan_path,
+                log_path,
+                args.users,
+                args.duration,
+                csv_prefix,
+                {"LOAD_SECRETARIES": str(args.secretaries), "LOAD_MEMBERS": str(args.members)},
+            )
+        stats = read_stats(csv_prefix)
+        writes = check_writes(plan, log_path)
+    readers = args.users - args.secretaries - args.members
+    kinds = f"{readers} public readers, {args.secretaries} secretary sessions, {args.members} member sessions"
+    write_results(stats, writes, args.users, args.duration, workers, kinds)
+    errors = sum(int(r["Failure Count"]) for r in stats if r["Name"] == "Aggregated")
+    lost = sum(w["lost"] + w.get("silently overwritten", 0) for w in writes.values())
+    consistent = all(w.get("version moved == acknowledged", True) for w in writes.values())
+    print(f"errors: {errors}, lost writes: {lost}, versions consistent: {consistent}")
+    sys.exit(0 if errors == 0 and lost == 0 and consistent else 1)
+
+
+def _ppid(entry: Path) -> int:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+if __name__ == "__main__":
+    main()
