@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "meetings",
     "materials",
     "rectification",
+    "reports",
     "notices",
     "demo",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/", include("materials.urls")),
     path("meetings/", include("notices.urls")),
     path("meetings/", include("members.urls")),
+    path("meetings/", include("reports.urls")),
     path("rectification/", include("rectification.urls")),
     # One sign-in for the site and the back office: the same lockout, second factor and audit log.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

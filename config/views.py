@@ -16,6 +16,7 @@ from members.permissions import is_secretary
 from notices.permissions import can_use_newsroom
 from notices.selectors import dashboard_sections as notice_sections
 from rectification.selectors import dashboard_sections as rectification_sections
+from reports.selectors import dashboard_sections as report_sections
 
 
 @never_cache
@@ -81,7 +82,13 @@ def dashboard(request):
     come first; the others are said in a sentence each; with nothing waiting, the page says so and
     where to go."""
     user = request.user
-    sections = meeting_sections(user) + material_sections(user) + rectification_sections(user) + notice_sections(user)
+    sections = (
+        meeting_sections(user)
+        + material_sections(user)
+        + rectification_sections(user)
+        + report_sections(user)
+        + notice_sections(user)
+    )
     waiting = [s for s in sections if s["items"]]
     context = {
         "sections": waiting,

@@ -7,8 +7,9 @@ class MaterialsConfig(AppConfig):
     verbose_name = _("Comparison-inspection materials")
 
     def ready(self):
-        from meetings.signals import closing_checks
+        from meetings.signals import closing_checks, readiness_checks
 
-        from .receivers import unfinished_materials
+        from .receivers import material_checks, unfinished_materials
 
         closing_checks.connect(unfinished_materials, dispatch_uid="materials_unfinished_materials")
+        readiness_checks.connect(material_checks, dispatch_uid="materials_readiness_checks")

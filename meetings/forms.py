@@ -302,6 +302,36 @@ class TalkForm(TextSafeModelForm):
         self.fields["member_b"].queryset = members
 
 
+class ConsentForm(TextSafeModelForm):
+    """The higher organisation's consent to hold the meeting."""
+
+    class Meta:
+        model = Meeting
+        fields = ["consent_on", "consent_by", "consent_reference"]
+        widgets = {"consent_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_on"].required = True
+        self.fields["consent_by"].required = True
+        self.fields["consent_by"].widget.attrs["placeholder"] = _(
+            "e.g. Organisation Department of the municipal party committee"
+        )
+        self.fields["consent_reference"].widget.attrs["placeholder"] = _("e.g. reply no. 2023-5")
+
+
+class HoldForm(TextSafeForm):
+    """Mark the meeting held; the reason is needed only while the readiness checklist is open."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for holding the meeting with open checklist items"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the meeting's history and printed in the minutes."),
+    )
+
+
 # --- in the meeting --------------------------------------------------------------------
 
 

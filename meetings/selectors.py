@@ -3,13 +3,16 @@
 Writes are in services.py; these functions change nothing.
 """
 
+from typing import TypedDict
+
 from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dashboard import Section
-from members.models import Member
+from members.models import Member, Membership
 
 from . import permissions
 from .models import (
@@ -23,7 +26,7 @@ from .models import (
     SolicitedOpinion,
     Speech,
 )
-from .signals import closing_checks
+from .signals import closing_checks, readiness_checks
 
 
 def attendance_counts(meeting: Meeting, attendances=None) -> dict:
@@ -56,11 +59,167 @@ def what_is_missing_to_hold(meeting: Meeting, attendances=None) -> list[str]:
     return missing
 
 
+# --- the readiness checklist -----------------------------------------------------------
+
+#: The kinds of meeting the regulations' preparation rules apply to.
+CHECKLIST_KINDS = (Meeting.Kind.DEMOCRATIC_LIFE, Meeting.Kind.SPECIAL_DEMOCRATIC_LIFE)
+
+
+class Check(TypedDict):
+    """One line of the readiness checklist: what the regulations ask, whether it is done, where to do it."""
+
+    key: str
+    label: str  # what is asked, e.g. "Heart-to-heart talks held" (lazy: the history keeps it translatable)
+    done: bool
+    detail: str  # what shows it done, or what is still open
+    url: str  # the page where it is done
+    action: str  # the link's words
+
+
+def expected_members(meeting: Meeting, attendances=None) -> list[Member]:
+    """The members expected at the meeting: the attendance sheet's, else the organisation's current members."""
+    rows = list(meeting.attendances.all()) if attendances is None else attendances
+    listed = [a.member for a in rows if a.member_id and a.should_attend]
+    if listed or rows:
+        return listed
+    current = Membership.objects.current().filter(organisation_id=meeting.organisation_id)
+    return list(Member.objects.filter(pk__in=current.values("member_id")).order_by("name"))
+
+
+def required_talk_pairs(meeting: Meeting, attendances=None) -> list[tuple[Member, Member]]:
+    """The talks the plan requires: the principal leader (the presider) with each other member."""
+    if meeting.presider_id is None:
+        return []
+    return [(meeting.presider, m) for m in expected_members(meeting, attendances) if m.pk != meeting.presider_id]
+
+
+def _preparation_url(meeting: Meeting, anchor: str) -> str:
+    return reverse("meetings:preparation", args=[meeting.pk]) + anchor
+
+
+def meeting_checks(meeting: Meeting, attendances=None) -> list[Check]:
+    """The meeting's own lines of the checklist: study, opinions, talks, the higher organisation's consent."""
+    activities = list(meeting.preparation_activities.all())
+    studies = [a for a in activities if a.kind == PreparationActivity.Kind.STUDY]
+    opinions = list(meeting.opinions.all())
+    talks = list(meeting.talks.all())
+    checks: list[Check] = []
+    checks.append(
+        {
+            "key": "study",
+            "label": gettext_lazy("Study sessions held"),
+            "done": bool(studies),
+            "detail": (
+                _("%(n)s recorded, the last: %(title)s") % {"n": len(studies), "title": studies[-1].title}
+                if studies
+                else _("No study session is recorded yet.")
+            ),
+            "url": _preparation_url(meeting, "#study-title"),
+            "action": _("Record a study session"),
+        }
+    )
+    checks.append(
+        {
+            "key": "opinions",
+            "label": gettext_lazy("Opinions and suggestions solicited"),
+            "done": bool(opinions),
+            "detail": (
+                _("%(n)s opinions recorded.") % {"n": len(opinions)}
+                if opinions
+                else _("No solicited opinion is recorded yet.")
+            ),
+            "url": _preparation_url(meeting, "#opinion-title"),
+            "action": _("Record a solicited opinion"),
+        }
+    )
+    held = {frozenset((t.member_a_id, t.member_b_id)) for t in talks}
+    pairs = required_talk_pairs(meeting, attendances)
+    open_pairs = [(a, b) for a, b in pairs if frozenset((a.pk, b.pk)) not in held]
+    if meeting.presider_id is None:
+        talk_detail = _("Name the presider first: each member talks with the principal leader.")
+    elif not pairs:
+        talk_detail = _("List the members on the attendance sheet: each talks with the principal leader.")
+    elif open_pairs:
+        talk_detail = _("Still to talk: %(pairs)s.") % {
+            "pairs": _(", ").join(_("%(a)s with %(b)s") % {"a": a.name, "b": b.name} for a, b in open_pairs)
+        }
+    else:
+        talk_detail = _("The principal leader has talked with each of the %(n)s members.") % {"n": len(pairs)}
+    checks.append(
+        {
+            "key": "talks",
+            "label": gettext_lazy("Heart-to-heart talks held (the principal leader with each member)"),
+            "done": bool(pairs) and not open_pairs,
+            "detail": talk_detail,
+            "url": _preparation_url(meeting, "#talk-title"),
+            "action": _("Record a talk"),
+        }
+    )
+    checks.append(
+        {
+            "key": "consent",
+            "label": gettext_lazy("The higher organisation's consent to hold the meeting"),
+            "done": meeting.has_consent,
+            "detail": (
+                _("Given on %(date)s by %(by)s%(reference)s.")
+                % {
+                    "date": meeting.consent_on,
+                    "by": meeting.consent_by,
+                    "reference": f" ({meeting.consent_reference})" if meeting.consent_reference else "",
+                }
+                if meeting.has_consent
+                else _("No consent is recorded yet.")
+            ),
+            "url": reverse("meetings:consent", args=[meeting.pk]),
+            "action": _("Record the consent"),
+        }
+    )
+    return checks
+
+
+def readiness_checklist(meeting: Meeting, attendances=None) -> list[Check]:
+    """What the regulations ask before a democratic life meeting, each line done or open: the meeting's
+    own lines, then those of the apps further up (materials: every attendee's and the group's material
+    approved), through the readiness_checks signal. Empty for the kinds of meeting it does not apply to."""
+    if meeting.kind not in CHECKLIST_KINDS:
+        return []
+    checks = meeting_checks(meeting, attendances)
+    for _receiver, lines in readiness_checks.send(sender=Meeting, meeting=meeting, attendances=attendances):
+        checks.extend(lines or [])
+    return checks
+
+
+def open_checks(meeting: Meeting, attendances=None) -> list[Check]:
+    return [c for c in readiness_checklist(meeting, attendances) if not c["done"]]
+
+
+def what_is_missing_in_minutes(meeting: Meeting, attendances=None) -> list[str]:
+    """What the minutes still lack before the meeting closes: an agenda, each present member's criticism and
+    self-criticism, the concluding speech."""
+    missing = []
+    if not meeting.agenda_items.all():
+        missing.append(_("The minutes have no agenda."))
+    rows = list(meeting.attendances.all()) if attendances is None else attendances
+    speakers = {c.from_member_id for c in meeting.criticisms.all()}
+    silent = [
+        a.member.name for a in rows if a.member_id and a.should_attend and a.is_present and a.member_id not in speakers
+    ]
+    if silent:
+        missing.append(
+            _("The minutes record no criticism or self-criticism by %(names)s.") % {"names": _(", ").join(silent)}
+        )
+    if not any(s.kind == Speech.Kind.CONCLUDING for s in meeting.speeches.all()):
+        missing.append(_("The minutes have no concluding speech."))
+    return missing
+
+
 def what_is_missing_to_close(meeting: Meeting) -> list[str]:
     missing = []
     if meeting.status != Meeting.Status.HELD:
         missing.append(_("Only a meeting that has been held can be closed (this one is %(status)s).")
                        % {"status": meeting.get_status_display()})  # fmt: skip
+    if meeting.kind in CHECKLIST_KINDS:
+        missing.extend(what_is_missing_in_minutes(meeting))
     # What other apps ask of a meeting before it closes (materials: every material approved or submitted).
     for _receiver, reasons in closing_checks.send(sender=Meeting, meeting=meeting):
         missing.extend(reasons or [])

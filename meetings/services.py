@@ -14,6 +14,7 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -207,14 +208,39 @@ def meeting_start_preparation(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, by, override_reason: str = "") -> Meeting:
+    """Mark the meeting held. Refused while an item of the readiness checklist is open, unless the
+    secretary writes why it is held anyway (`override_reason`): the reason is kept on the meeting,
+    in its history and in the minutes."""
     _require_manager(meeting, by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     missing = selectors.what_is_missing_to_hold(meeting)
     if missing:
         raise ValidationError(missing)
+    still_open = selectors.open_checks(meeting)
+    reason = (override_reason or "").strip()
+    if still_open and not reason:
+        raise ValidationError(
+            _(
+                "The readiness checklist is not complete: %(items)s. Complete it, or write the reason"
+                " for holding the meeting anyway."
+            )
+            % {"items": _("; ").join(str(c["label"]) for c in still_open)},
+            code="checklist_open",
+        )
     meeting.status = Meeting.Status.HELD
-    _save_logged(meeting, by, history.reason(gettext_noop("Marked held")))
+    if still_open:
+        meeting.hold_override_reason = reason
+        _save_logged(
+            meeting,
+            by,
+            history.reason(
+                gettext_noop("Marked held with open checklist items (%(items)s); reason: %(reason)s"),
+                {"items": [c["label"] for c in still_open], "reason": reason},
+            ),
+        )
+    else:
+        _save_logged(meeting, by, history.reason(gettext_noop("Marked held")))
     meeting_held.send(sender=Meeting, meeting=meeting, by=by)
     return meeting
 
@@ -228,6 +254,39 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
         raise ValidationError(missing)
     meeting.status = Meeting.Status.CLOSED
     _save_logged(meeting, by, history.reason(gettext_noop("Closed")))
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_consent(
+    *, meeting: Meeting, by, consent_on, consent_by: str, consent_reference: str = ""
+) -> Meeting:
+    """Record the higher organisation's consent to hold the meeting: the date, who gave it, its reference."""
+    _require_manager(meeting, by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_open(meeting)
+    errors = {}
+    if consent_on is None:
+        errors["consent_on"] = _("Enter the date the consent was given.")
+    elif consent_on > timezone.localdate():
+        errors["consent_on"] = _("The consent cannot be dated in the future.")
+    elif meeting.held_on and consent_on > meeting.held_on:
+        errors["consent_on"] = _("The consent must be given before the meeting (%(date)s).") % {"date": meeting.held_on}
+    if not (consent_by or "").strip():
+        errors["consent_by"] = _("Name the higher organisation that gave the consent.")
+    if errors:
+        raise ValidationError(errors)
+    meeting.consent_on = consent_on
+    meeting.consent_by = consent_by.strip()
+    meeting.consent_reference = (consent_reference or "").strip()
+    _save_logged(
+        meeting,
+        by,
+        history.reason(
+            gettext_noop("Consent to hold the meeting recorded: %(by)s, %(date)s"),
+            {"by": meeting.consent_by, "date": consent_on.isoformat()},
+        ),
+    )
     return meeting
 
 
@@ -501,7 +560,7 @@ def preparation_record_delete(*, record, by) -> None:
 # --- in the meeting --------------------------------------------------------------------
 
 
-def _require_present(meeting: Meeting, member: Member) -> None:
+def _require_present(meeting: Meeting, member: Member, field: str = "from_member") -> None:
     """Only a member present at the meeting can speak in it. Without an attendance sheet nothing is known."""
     sheet = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False)}
     if not sheet:
@@ -519,7 +578,7 @@ def _require_present(meeting: Meeting, member: Member) -> None:
         ) % {"member": member, "status": attendance.get_status_display()}
     else:
         return
-    raise ValidationError({"from_member": message})
+    raise ValidationError({field: message})
 
 
 @transaction.atomic
@@ -588,6 +647,8 @@ def speech_save(*, meeting: Meeting, by, data: dict, key_points: list[str], spee
     if errors:
         raise ValidationError(errors)
     _check_members(meeting, {"speaker": speech.speaker})
+    if speech.speaker_id:
+        _require_present(meeting, speech.speaker, field="speaker")
     speech.save()
     speech.key_points.all().delete()
     KeyPoint.objects.bulk_create([KeyPoint(speech=speech, order=i, text=text) for i, text in enumerate(texts, start=1)])

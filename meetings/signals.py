@@ -8,9 +8,15 @@ report-back snapshot of the previous meeting's plan when it receives it.
 `closing_checks` is sent with `meeting` when the app asks what is missing before the
 meeting can be closed; each receiver returns a list of reasons (empty when it has none).
 The materials app answers with the materials still in draft or returned.
+
+`readiness_checks` is sent with `meeting` when the app draws the checklist of what the
+regulations ask before a meeting is held; each receiver returns a list of
+meetings.selectors.Check (label, done, detail, url, action). The materials app answers
+with "every attendee's material approved" and "the group's material approved".
 """
 
 from django.dispatch import Signal
 
 meeting_held = Signal()
 closing_checks = Signal()
+readiness_checks = Signal()

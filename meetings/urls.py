@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.meeting_history, name="history"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/status/<slug:action>/", views.meeting_transition, name="transition"),
+    path("<int:pk>/consent/", views.meeting_consent, name="consent"),
     path("<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
     path("<int:pk>/agenda/standard/", views.agenda_standard, name="agenda_standard"),
     path("<int:pk>/agenda/<int:item_pk>/", views.agenda_item_edit, name="agenda_item_edit"),

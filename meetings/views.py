@@ -30,8 +30,10 @@ from .documents import write_minutes
 from .forms import (
     AgendaItemForm,
     AttendanceFormSet,
+    ConsentForm,
     CriticismForm,
     GuestFormSet,
+    HoldForm,
     KeyPointFormSet,
     MeetingFilterForm,
     MeetingForm,
@@ -105,6 +107,10 @@ def meeting_detail(request, pk):
             selectors.what_is_missing_to_hold(meeting, attendances) if meeting.is_preparing else []
         )
         context["missing_to_close"] = selectors.what_is_missing_to_close(meeting) if meeting.is_held else []
+        if meeting.is_upcoming:
+            context["checklist"] = selectors.readiness_checklist(meeting, attendances)
+            context["checklist_open"] = [c for c in context["checklist"] if not c["done"]]
+            context["hold_form"] = HoldForm()
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -248,9 +254,32 @@ def meeting_transition(request, pk, action):
     if action not in TRANSITIONS:
         raise Http404
     service, done = TRANSITIONS[action]
+    extra = {}
+    if action == "held":  # the secretary's written reason to hold it with open checklist items
+        extra["override_reason"] = request.POST.get("override_reason", "")
     return post_action(
-        request, lambda: service(meeting=meeting, by=request.user), done, meeting, refused=_("Not yet: %(what)s")
+        request,
+        lambda: service(meeting=meeting, by=request.user, **extra),
+        done,
+        meeting,
+        refused=_("Not yet: %(what)s"),
     )
+
+
+@login_required
+def meeting_consent(request, pk):
+    """Record the higher organisation's consent to hold the meeting (a line of the readiness checklist)."""
+    meeting = _managed_meeting(request, pk)
+    form = ConsentForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid() and not meeting.is_closed:
+        try:
+            services.meeting_record_consent(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The consent to hold the meeting is recorded."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_consent.html", {"form": form, "meeting": meeting})
 
 
 # --- agenda ----------------------------------------------------------------------------

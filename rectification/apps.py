@@ -7,11 +7,12 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Rectification")
 
     def ready(self):
-        from meetings.signals import meeting_held
+        from meetings.signals import closing_checks, meeting_held
 
-        from .receivers import take_report_back_snapshot
+        from .receivers import plan_not_made, take_report_back_snapshot
 
         meeting_held.connect(take_report_back_snapshot, dispatch_uid="rectification_report_back_snapshot")
+        closing_checks.connect(plan_not_made, dispatch_uid="rectification_plan_not_made")
 
         from django.db.models.signals import post_delete, post_save
 

@@ -1,6 +1,6 @@
 """The layout holds: apps depend on each other one way, and no module imports itself round a circle.
 
-    core <- outbox <- members <- meetings <- materials <- rectification <- notices
+    core <- outbox <- members <- meetings <- materials <- rectification <- reports <- notices
 
 Each app may import the apps before it; `config` and `demo` may import all of them. Every import
 counts, including those inside functions (a lazy import is still a dependency). The other
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["core", "outbox", "members", "meetings", "materials", "rectification", "notices"]
+ORDER = ["core", "outbox", "members", "meetings", "materials", "rectification", "reports", "notices"]
 OUTER = ["config", "demo"]
 PACKAGES = ORDER + OUTER
 

@@ -15,9 +15,16 @@ from meetings.models import Attendance
 from notices.models import Notice
 
 from .factories import AttendanceFactory, ItemFactory, MaterialFactory, NoticeFactory
-from .url_auth import foundation, materials, meetings, notices, rectification
+from .url_auth import foundation, materials, meetings, notices, rectification, reports
 
-TABLE = {**foundation.TABLE, **meetings.TABLE, **materials.TABLE, **notices.TABLE, **rectification.TABLE}
+TABLE = {
+    **foundation.TABLE,
+    **meetings.TABLE,
+    **materials.TABLE,
+    **notices.TABLE,
+    **rectification.TABLE,
+    **reports.TABLE,
+}
 ROLES = ["anonymous", "member", "other_member", "secretary", "other_secretary", "publisher", "superuser"]
 
 

@@ -97,7 +97,11 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     expect(page.locator(".speech-list").get_by_role("link", name="Edit")).to_be_visible()
     page.get_by_role("link", name="Record", exact=True).click()
 
-    # Mark held, then read the minutes
+    # Mark held (the readiness checklist is open: the secretary writes why), then read the minutes
+    expect(page.locator(".readiness-checklist .checklist-item.is-open").first).to_contain_text("Open")
+    page.get_by_label("Reason for holding the meeting with open checklist items").fill(
+        "Materials are approved on paper."
+    )
     page.get_by_role("button", name="Mark held").click()
     expect(page.get_by_text("The meeting is marked held.")).to_be_visible()
     expect(page.locator(".meeting-status")).to_have_text("held")
@@ -115,5 +119,5 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.get_by_role("link", name="Back to the record").click()
 
     page.get_by_role("link", name="History", exact=True).click()
-    expect(page.get_by_role("cell", name="Marked held")).to_be_visible()
-    expect(page.get_by_role("cell", name="Zhou Wei").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Marked held with open checklist items")).to_be_visible()
+    expect(page.get_by_role("cell", name="周伟").first).to_be_visible()

@@ -15,6 +15,7 @@ from meetings.signals import meeting_held
 from tests.factories import AgendaItemFactory, MaterialFactory, MeetingFactory
 
 from .helpers import add_members
+from .readiness import complete_record, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,7 @@ def test_marking_held_sends_the_signal_inside_the_transaction(org, secretary):
     meeting = _plan(org, secretary, presider=members[0])
     services.meeting_start_preparation(meeting=meeting, by=secretary)
     services.attendance_sheet_save(meeting=meeting, by=secretary, rows=_sheet(members), guests=[])
+    make_ready(meeting, members)  # the readiness checklist complete (tests/meetings/test_readiness.py)
     received = []
 
     def receiver(sender, meeting, by, **kwargs):
@@ -126,6 +128,7 @@ def test_a_meeting_cannot_close_while_a_material_is_draft_or_returned(org, secre
     assert any(members[0].name in m and "draft" in m for m in exc.value.messages)
     assert any(members[1].name in m and "returned" in m for m in exc.value.messages)
     InspectionMaterial.objects.filter(meeting=meeting).update(status=InspectionMaterial.Status.APPROVED)
+    complete_record(meeting, members)  # minutes, plan and filed report (tests/meetings/test_readiness.py)
     services.meeting_close(meeting=meeting, by=secretary)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CLOSED

@@ -12,6 +12,7 @@ from meetings.services import attendance_sheet_version
 from tests.factories import AttendanceFactory, CriticismFactory, MeetingFactory, OrganisationFactory
 
 from .helpers import add_members, filled_meeting
+from .readiness import complete_record, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,9 @@ def test_the_whole_cycle_through_the_pages(client, org, secretary):
     client.force_login(secretary)
     client.post(reverse("meetings:transition", args=[meeting.pk, "prepare"]))
     client.post(reverse("meetings:attendance", args=[meeting.pk]), _sheet_post(members, meeting=meeting))
+    make_ready(meeting, members)  # the readiness checklist complete (tests/meetings/test_readiness.py)
     client.post(reverse("meetings:transition", args=[meeting.pk, "held"]))
+    complete_record(meeting, members)  # minutes, plan and filed report
     client.post(reverse("meetings:transition", args=[meeting.pk, "close"]))
     meeting.refresh_from_db()
     assert meeting.status == "closed"

@@ -87,6 +87,7 @@ TABLE = {
     "meetings:history": {"kwargs": _meeting, "expect": _manage()},
     "meetings:edit": {"kwargs": _meeting, "expect": _manage()},
     "meetings:transition": {"kwargs": lambda o: {"pk": o["meeting"].pk, "action": "prepare"}, "expect": _manage(405)},
+    "meetings:consent": {"kwargs": _meeting, "expect": _manage()},
     "meetings:agenda": {"kwargs": _meeting, "expect": _manage()},
     "meetings:agenda_standard": {"kwargs": _meeting, "expect": _manage(405)},
     "meetings:agenda_item_edit": {"kwargs": _item, "expect": _manage()},
