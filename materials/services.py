@@ -370,6 +370,7 @@ def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialT
         raise ValidationError(_("A document can be imported only while the material is a draft or returned."))
     for block in blocks:
         block.markdown, block.plain = strip_control(block.markdown), strip_control(block.plain)
+        block.notes = [strip_control(note) for note in block.notes]
     text = imported_text(word_import.split_blocks(blocks, section_aspects(current.meeting, current)))
     if not (text.has_problems() or text.causes.strip() or text.measures.strip()):
         raise ValidationError(_("The Word document %(name)s has no text.") % {"name": getattr(file, "name", "")})

@@ -3,9 +3,10 @@ material's sections. Nothing is dropped but the labels of the sections themselve
 
 The document is read from its XML with python-docx's package reader (lxml), in document order:
 paragraphs (with their automatic numbering rendered as Word shows it: "一、", "（一）", "1.", "（1）"),
-tables (as Markdown tables), content controls and text boxes; bold and italic runs are kept as
-Markdown emphasis. Deleted tracked changes, field codes and images are left out (the document itself
-stays attached to the material).
+tables (as Markdown tables), content controls and text boxes, footnotes and endnotes (as Markdown
+footnotes, at the end of the section that refers to them); bold and italic runs are kept as Markdown
+emphasis. Deleted tracked changes, field codes, comments, page headers and footers and images are left
+out (the document itself stays attached to the material).
 
 Sorting (`split_blocks`): a heading of the top level ("一、…", a Word heading of the highest level used,
 or a paragraph wholly in bold) about causes or about rectification measures starts that section; a
@@ -19,9 +20,11 @@ short), is the material's title; the paragraphs between it and the first section
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -55,6 +58,7 @@ class Block:
     level: int | None = None  # a heading's outline level (0 = Heading 1)
     centred: bool = False
     bold: bool = False  # wholly bold
+    notes: list[str] = field(default_factory=list)  # its footnotes and endnotes, as Markdown definitions
 
     @property
     def label_kind(self) -> str | None:
@@ -278,6 +282,15 @@ class _Reader:
         self.styles = _Styles(document)
         self.numbering = _Numbering(document)
         self.blocks: list[Block] = []
+        self.notes: dict[tuple[str, str], object] = {}  # ("footnote"|"endnote", id) → its element
+        self.note_count = 0
+        self.pending_notes: list = []
+        for rel in document.part.rels.values():
+            kind = {RT.FOOTNOTES: "footnote", RT.ENDNOTES: "endnote"}.get(rel.reltype)
+            if kind and not rel.is_external:
+                for note in parse_xml(rel.target_part.blob).findall(W + kind):
+                    if note.get(W + "type") in (None, "normal"):
+                        self.notes[(kind, note.get(W + "id"))] = note
 
     def read(self) -> list[Block]:
         self._container(self.document.element.body)
@@ -337,6 +350,12 @@ class _Reader:
             elif tag in (W + "br", W + "cr"):
                 if child.get(W + "type") not in ("page", "column"):
                     pieces.append(("\n", False, False))
+            elif tag in (W + "footnoteReference", W + "endnoteReference"):
+                note = self.notes.get((tag[len(W) :].replace("Reference", ""), child.get(W + "id")))
+                if note is not None:
+                    self.note_count += 1
+                    pieces.append((f"{_NOTE}{self.note_count}{_NOTE}", False, False))
+                    self.pending_notes.append((self.note_count, note))
             elif tag == W + "noBreakHyphen":
                 pieces.append(("-", bold, italic))
             elif tag == MC + "AlternateContent":
@@ -372,6 +391,19 @@ class _Reader:
         wholly_bold = bool(plain.strip()) and all(bold for text, bold, _i in merged if text.strip())
         return plain, markdown, boxes, wholly_bold
 
+    def _note_definitions(self) -> list[str]:
+        """The notes referred to since the last call, as Markdown footnote definitions ("[^1]: …")."""
+        definitions = []
+        while self.pending_notes:
+            number, note = self.pending_notes.pop(0)
+            lines = []
+            for paragraph in note.iter(W + "p"):
+                _plain, markdown, _boxes, _bold = self._paragraph_parts(paragraph)
+                if markdown.strip():
+                    lines.append(_notes_as_markdown(markdown.strip().replace("  \n", " ")))
+            definitions.append(f"[^{number}]: " + (" ".join(lines) or " "))
+        return definitions
+
     def _paragraph(self, paragraph) -> None:
         properties = paragraph.find(W + "pPr")
         style_id = _val(properties, "pStyle")
@@ -379,7 +411,10 @@ class _Reader:
         num_id, ilvl = self._numbering_of(properties, style_id)
         label, fmt = self.numbering.label(num_id, ilvl) if num_id and plain.strip() else ("", "")
         if plain.strip():
-            self.blocks.append(self._block(properties, style_id, plain, markdown, label, fmt, wholly_bold))
+            block = self._block(properties, style_id, _notes_as_plain(plain), _notes_as_markdown(markdown), label, fmt,
+                                wholly_bold)  # fmt: skip
+            block.notes = self._note_definitions()
+            self.blocks.append(block)
         for box in boxes:
             self._container(box)
 
@@ -448,7 +483,21 @@ class _Reader:
 
         lines = [line(rows[0]), "|" + " --- |" * width] + [line(row) for row in rows[1:]]
         plain = "\n".join(plain for row in rows for _markdown, plain in row if plain)
-        return Block("table", "\n".join(lines), plain)
+        return Block("table", _notes_as_markdown("\n".join(lines)), _notes_as_plain(plain),
+                     notes=self._note_definitions())  # fmt: skip
+
+
+# A note's reference while a paragraph is read (escaping leaves it alone), then "[^n]" in Markdown, "[n]" in text.
+_NOTE = "\x00"
+_NOTE_REFERENCE = re.compile("\x00(\\d+)\x00")
+
+
+def _notes_as_markdown(text: str) -> str:
+    return _NOTE_REFERENCE.sub(r"[^\1]", text)
+
+
+def _notes_as_plain(text: str) -> str:
+    return _NOTE_REFERENCE.sub(r"[\1]", text)
 
 
 def _cells(row):
@@ -562,6 +611,7 @@ def split_blocks(blocks: list[Block], aspects: list[str], *, find_title: bool = 
     buckets = {"problems": [], "causes": [], "measures": []}
     by_aspect = {a: [] for a in aspects}
     target = None  # before the first section: the preamble
+    carried = list(blocks[0].notes) if start else []  # notes of a line not kept (the title, a label)
     for block in blocks[start:]:
         level = _heading_level(block, top_label, top_outline)
         section = _section_of(block, aspect_keys, level) if level else None
@@ -569,8 +619,14 @@ def split_blocks(blocks: list[Block], aspects: list[str], *, find_title: bool = 
             name, words = section
             target = by_aspect[name] if name in by_aspect else buckets[name]
             if _is_only_label(block.plain, words):
+                carried += block.notes
                 continue
+        if carried:
+            block = Block(**{**block.__dict__, "notes": carried + block.notes})
+            carried = []
         (preamble if target is None else target).append(block)
+    if carried:
+        (preamble if target is None else target).append(Block("para", "", notes=carried))
 
     if target is None:  # no section at all: the text is the problems found
         buckets["problems"], preamble = preamble, []
@@ -578,11 +634,12 @@ def split_blocks(blocks: list[Block], aspects: list[str], *, find_title: bool = 
     def joined(items: list[Block]) -> str:
         out = []
         for i, block in enumerate(items):
-            if i:
+            if i and block.markdown.strip():
                 together = block.kind == "list" and items[i - 1].kind == "list"
                 out.append("\n" if together else "\n\n")
             out.append(block.markdown.strip())
-        return "".join(out).strip()
+        notes = [note for block in items for note in block.notes]  # at the end of the section they belong to
+        return ("".join(out).strip() + ("\n\n" + "\n".join(notes) if notes else "")).strip()
 
     return Sorted(
         title=title[:300],

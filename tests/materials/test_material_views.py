@@ -325,7 +325,7 @@ def test_history_is_shown_to_author_and_reviewer(client, draft, member_user, sec
     client.force_login(secretary)
     html = client.get(draft.get_absolute_url()).content.decode()
     history = html.split('class="mb-3 material-history"')[1].split("</details>")[0]
-    assert "submitted (revision 1)" in history and "approved" in history and "started" in history
+    assert "Submitted (revision 1)" in history and "Approved" in history and "Material started" in history
     client.force_login(other_member_user)  # an attendee reads the approved text, not its history
     assert "material-history" not in client.get(draft.get_absolute_url()).content.decode()
 

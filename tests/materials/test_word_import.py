@@ -15,6 +15,10 @@ from pathlib import Path
 import docx
 import pytest
 from django.urls import reverse
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
@@ -41,6 +45,7 @@ class _Text(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.lines, self.current, self.lists = [], "", []
+        self.in_backlink = False
 
     def _end_line(self):
         if self.current.strip():
@@ -48,7 +53,9 @@ class _Text(HTMLParser):
         self.current = ""
 
     def handle_starttag(self, tag, attrs):
-        if tag == "br":
+        if tag == "a" and (dict(attrs).get("href") or "").startswith("#fnref"):
+            self.in_backlink = True  # a footnote's "↩" back to its reference
+        elif tag == "br":
             self._end_line()
         elif tag == "ol":
             self.lists.append(int(dict(attrs).get("start") or 1))
@@ -62,14 +69,17 @@ class _Text(HTMLParser):
                 self.lists[-1] += 1
 
     def handle_endtag(self, tag):
-        if tag in self.BLOCKS or tag == "li":
+        if tag == "a":
+            self.in_backlink = False
+        elif tag in self.BLOCKS or tag == "li":
             self._end_line()
         elif tag in ("ol", "ul"):
             self._end_line()
             self.lists.pop()
 
     def handle_data(self, data):
-        self.current += data.replace("\n", "")
+        if not self.in_backlink:
+            self.current += data.replace("\n", "")
 
 
 def shown_lines(markdown_text: str) -> list[str]:
@@ -128,6 +138,18 @@ def _numbered(paragraph, level: int, num_id: int = 90):
     )
 
 
+def _footnote(document, paragraph, text: str) -> None:
+    """A Word footnote (python-docx writes none): the footnotes part, and a reference in `paragraph`."""
+    xml = (
+        f"<w:footnotes {nsdecls('w')}>"
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        f'<w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    )
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode(), document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="1"/></w:r>'))
+
+
 def python_docx_material() -> tuple[bytes, list[tuple[str, str | None]]]:
     """A material as a secretary types it in Word, and the lines of it with the field each belongs to."""
     document = docx.Document()
@@ -171,7 +193,9 @@ def python_docx_material() -> tuple[bytes, list[tuple[str, str | None]]]:
     para("（1）问题清单没有及时销号。", "为民服务")
     para("2、整改措施", "为民服务")
     heading("（二）作风建设方面", 2, SECTION)
-    para("会议文件偏多，基层负担依然较重。", "作风建设")
+    burden = para("会议文件偏多，基层负担依然较重。", "作风建设")
+    _footnote(document, burden, "据2022年基层减负调研，月均文件42件。")
+    source[-1] = ("会议文件偏多，基层负担依然较重。1", "作风建设")  # the footnote's number, as a reader sees it
     table = document.add_table(rows=3, cols=3)
     rows = [["问题", "整改措施", "时限"], ["调研不深", "每月调研不少于2天", "2023年6月"], ["文山会海 | 会多", "", ""]]
     for r, row in enumerate(rows):
@@ -179,6 +203,7 @@ def python_docx_material() -> tuple[bytes, list[tuple[str, str | None]]]:
             table.cell(r, c).text = value
     table.cell(1, 2).merge(table.cell(2, 2))  # a deadline over two rows
     source += [(cell, "作风建设") for row in rows for cell in row if cell]
+    source.append(("1. 据2022年基层减负调研，月均文件42件。", "作风建设"))  # the note, at the end of its section
     heading("二、问题产生的原因", 1, SECTION)
     para("（一）理论学习有所放松，学用结合不够。", "causes")
     para("（二）问题意识不强，对整改措施研究不深。", "causes")
@@ -224,7 +249,9 @@ def test_a_python_docx_material_keeps_bold_italic_and_its_table(draft, member_us
 class _Source(HTMLParser):
     """The lines of the HTML the LibreOffice fixture was converted from, each with its field: the
     first paragraph is the title, paragraphs before the first <h1> the preamble, an <h1> starts the
-    next section, an <h2> the next aspect; a numbered <li> shows its number, a table a line a cell."""
+    next section, an <h2> the next aspect; a numbered <li> shows its number, a table a line a cell,
+    a footnote (LibreOffice's own HTML for one) its number at the reference and "1. …" at the end of
+    the section that refers to it."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -232,12 +259,20 @@ class _Source(HTMLParser):
         self.sections = iter(["problems", "causes", "measures"])
         self.aspects = iter(ASPECTS)
         self.number = 0
+        self.note_fields = {}  # a footnote's number → the field where it is referred to
+        self.note = None  # the number of the footnote being read
+        self.notes = []  # (line, field): shown at the end of the section that refers to it, "1. …"
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
         if tag in ("p", "h1", "h2", "li", "td", "th"):
             self.tag, self.current = tag, ""
         if tag == "ol":
             self.number = 0
+        if tag == "a" and attrs.get("class") == "sdfootnoteanc":  # LibreOffice's footnote reference
+            self.note_fields[len(self.note_fields) + 1] = self.field
+        if tag == "p" and attrs.get("class") == "sdfootnote":  # the note, at the end of the HTML
+            self.note = len(self.notes) + 1
 
     def handle_endtag(self, tag):
         if tag != self.tag:
@@ -252,6 +287,9 @@ class _Source(HTMLParser):
         elif tag == "li":
             self.number += 1
             self.lines.append((f"{self.number}. {text}", self.field))
+        elif self.note is not None:
+            number, self.note = self.note, None
+            self.notes.append((f"{number}. {text[len(str(number)) :]}", self.note_fields[number]))
         else:
             self.lines.append((text, self.field))
             if self.field == "title":
@@ -267,9 +305,9 @@ def test_a_libreoffice_material_comes_in_line_by_line(draft, member_user):
     """material_libreoffice.docx is material_libreoffice.html converted by LibreOffice (see fixtures/README)."""
     source = _Source()
     source.feed((FIXTURES / "material_libreoffice.html").read_text(encoding="utf-8"))
-    assert len(source.lines) > 20
+    assert len(source.lines) > 20 and source.notes
     text = _import(draft, member_user, (FIXTURES / "material_libreoffice.docx").read_bytes())
-    assert_every_line(text, source.lines)
+    assert_every_line(text, source.lines + source.notes)
     assert text.title == "李四同志2022年度民主生活会个人对照检查材料"  # centred and bold: a title
     sections = {s["aspect"]: s["text"] for s in text.problem_sections}
     assert "<td>2023年6月</td>" in render_markdown(sections["作风建设"])
