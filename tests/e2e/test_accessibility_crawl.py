@@ -285,7 +285,7 @@ def _secretary_extras(crawl: Crawl):
     crawl.submit("/meetings/new/", {"title": ""})
     # An absence without a reason, on the attendance sheet of a meeting still being prepared.
     meeting = Meeting.objects.filter(
-        status=Meeting.Status.PREPARING, organisation__name__startswith="Party Group of the Chongqing"
+        status=Meeting.Status.PREPARING, organisation__name="中共重庆市人民政府党组"
     ).first()
     absent = {"sheet-0-status": Attendance.Status.ABSENT, "sheet-0-reason": ""}
     crawl.submit(f"/meetings/{meeting.pk}/attendance/", absent, form="form.attendance-sheet")

@@ -14,7 +14,7 @@ from meetings.models import Meeting, PreparationActivity
 from members.models import Organisation
 from notices.models import Notice
 
-ORG = "Party Group of the Chongqing Municipal Government"
+ORG = "中共重庆市人民政府党组"
 
 
 def test_the_browser_tests_catch_what_the_policy_blocks(transactional_db, page, live_server, csp_violations):
@@ -98,9 +98,9 @@ def test_the_back_office_works_under_the_policy(demo, page, live_server, login, 
     page.goto(f"{live_server.url}/admin/meetings/meeting/add/")
     # The autocomplete (select2) for the organisation.
     page.locator(".field-organisation .select2-selection").click()
-    page.keyboard.type("Chongqing Municipal Government")
-    page.get_by_role("option", name=re.compile("Chongqing Municipal Government")).first.click()
-    expect(page.locator(".field-organisation .select2-selection__rendered")).to_contain_text("Chongqing")
+    page.keyboard.type("重庆市人民政府")
+    page.get_by_role("option", name=re.compile("重庆市人民政府")).first.click()
+    expect(page.locator(".field-organisation .select2-selection__rendered")).to_contain_text("重庆")
     page.get_by_label("Kind").select_option("organisational_life")
     page.get_by_label("Year covered").fill("2024")
     # The calendar shortcut and a new inline row.

@@ -14,13 +14,13 @@ from tests.materials.samples import SAMPLE_DOCX, make_docx
 
 def _planned_meeting():
     """A fresh 2023 meeting of the municipal group (in the demo every 2022 material is already approved)."""
-    municipal = Organisation.objects.get(name="Party Group of the Chongqing Municipal Government")
+    municipal = Organisation.objects.get(name="中共重庆市人民政府党组")
     previous = Meeting.objects.get(organisation=municipal, year=2022, kind=Meeting.Kind.DEMOCRATIC_LIFE)
-    hu = Member.objects.get(name="Hu Henghua")
+    hu = Member.objects.get(name="胡衡华")
     meeting = Meeting.objects.create(
         organisation=municipal,
         year=2023,
-        title="2023 democratic life meeting of the party group of the municipal government",
+        title="市政府党组2023年度民主生活会（补充会议）",
         theme="Study and implement the thought on socialism with Chinese characteristics for a new era",
         aspects="Strengthening theoretical study\nServing the people\nStyle of work",
         held_on=datetime.date(2024, 1, 25),
@@ -28,7 +28,7 @@ def _planned_meeting():
         previous_meeting=previous,
         status=Meeting.Status.PREPARING,
     )
-    for order, name in enumerate(["Hu Henghua", "Zhou Wei", "Chen Jing"], start=1):
+    for order, name in enumerate(["胡衡华", "周伟", "陈静"], start=1):
         Attendance.objects.create(meeting=meeting, member=Member.objects.get(name=name), order=order)
     return meeting
 
@@ -64,13 +64,13 @@ def test_member_writes_secretary_returns_member_revises_secretary_approves(demo,
     # The secretary reviews it from her dashboard and returns it with a comment.
     _switch_user(page, login, "secretary")
     waiting = page.locator("section.card", has=page.get_by_role("heading", name=re.compile("waiting for my review")))
-    waiting.get_by_role("link", name=re.compile("Chen Jing")).click()
+    waiting.get_by_role("link", name=re.compile("陈静")).click()
     expect(page.get_by_text("My research at the grassroots was sometimes hurried.")).to_be_visible()
     expect(page.get_by_role("link", name="Mark a problem to rectify")).to_be_visible()
     page.get_by_label("Comments for the author").fill("Please analyse the deeper causes in your thinking.")
     screenshot("material-review")
     page.get_by_role("button", name="Return with comments").click()
-    expect(page.get_by_text("The material was returned to Chen Jing.")).to_be_visible()
+    expect(page.get_by_text("The material was returned to 陈静.")).to_be_visible()
 
     # The member sees the comment beside her text, revises and resubmits.
     _switch_user(page, login, "member")
@@ -95,7 +95,7 @@ def test_member_writes_secretary_returns_member_revises_secretary_approves(demo,
 
     # The secretary compares the two revisions, then approves.
     _switch_user(page, login, "secretary")
-    material = InspectionMaterial.objects.get(meeting=meeting, author__name="Chen Jing")
+    material = InspectionMaterial.objects.get(meeting=meeting, author__name="陈静")
     page.goto(live_server.url + material.get_absolute_url())
     page.get_by_role("link", name="Compare revisions").click()
     diff = page.locator(".material-diff")
@@ -109,7 +109,7 @@ def test_member_writes_secretary_returns_member_revises_secretary_approves(demo,
     screenshot("material-diff")
     page.go_back()
     page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("The material of Chen Jing was approved.")).to_be_visible()
+    expect(page.get_by_text("The material of 陈静 was approved.")).to_be_visible()
     expect(page.locator(".material-status")).to_have_text("approved")
     material.refresh_from_db()
     assert material.status == InspectionMaterial.Status.APPROVED

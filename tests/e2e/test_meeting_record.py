@@ -29,10 +29,8 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     page.fill("#id_theme", "Take the lead in implementing the spirit of the 20th National Congress")
     page.fill("#id_held_on", today)
     page.fill("#id_location", "Municipal Government Conference Room 1")
-    page.select_option("#id_presider", label="Hu Henghua")
-    page.select_option(
-        "#id_previous_meeting", label="2022 democratic life meeting of the party group of the municipal government"
-    )
+    page.select_option("#id_presider", label="胡衡华")
+    page.select_option("#id_previous_meeting", label="市政府党组2022年度民主生活会")
     page.get_by_role("button", name="Plan the meeting").click()
     expect(page.get_by_text("Meeting planned")).to_be_visible()
     expect(page.locator(".agenda-summary li")).to_have_count(5)
@@ -41,35 +39,35 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
 
     # Attendance sheet: everyone present but one, on leave with a reason
     page.get_by_role("link", name="Attendance", exact=True).click()
-    page.get_by_label("Attendance: Li Qiang").select_option("on_leave")
+    page.get_by_label("Attendance: 李明").select_option("on_leave")
     page.get_by_role("button", name="Save the attendance sheet").click()
     expect(page.get_by_text("An absence needs a reason.")).to_be_visible()  # nothing saved, input kept
-    expect(page.get_by_label("Attendance: Li Qiang")).to_have_value("on_leave")
+    expect(page.get_by_label("Attendance: 李明")).to_have_value("on_leave")
     assert _serious_violations(page) == []
     screenshot("meeting-attendance-sheet-error")
-    page.get_by_label("Reason for absence: Li Qiang").fill("Attending the State Council meeting in Beijing")
+    page.get_by_label("Reason for absence: 李明").fill("Attending the State Council meeting in Beijing")
     page.get_by_label("Name (1)").fill("Supervision group of the municipal party committee")
     page.get_by_role("button", name="Save the attendance sheet").click()
     expect(page.get_by_text("6 should attend, 5 present")).to_be_visible()
 
     # Two criticisms
     page.get_by_role("link", name="Criticism", exact=True).click()
-    page.select_option("#id_from_member", label="Zhou Wei")
-    page.select_option("#id_to_member", label="Chen Jing")
+    page.select_option("#id_from_member", label="周伟")
+    page.select_option("#id_to_member", label="陈静")
     page.fill("#id_content", "Go down to the grassroots more often and stay longer.")
     page.get_by_role("button", name="Record", exact=True).click()
-    page.select_option("#id_from_member", label="Chen Jing")
+    page.select_option("#id_from_member", label="陈静")
     page.select_option("#id_to_member", label="Self-criticism")
     page.fill("#id_content", "My study of theory was not linked closely enough to practice.")
     page.get_by_role("button", name="Record", exact=True).click()
     expect(page.locator(".criticism-list li")).to_have_count(2)
     criticisms = page.locator(".criticism-list")
     expect(criticisms.get_by_role("link", name="Mark as a problem to rectify")).to_have_count(2)
-    # Li Qiang was on leave: a criticism from him is refused, and the typed text is kept
-    page.select_option("#id_from_member", label="Li Qiang")
+    # 李明 was on leave: a criticism from him is refused, and the typed text is kept
+    page.select_option("#id_from_member", label="李明")
     page.fill("#id_content", "Words never spoken in the meeting.")
     page.get_by_role("button", name="Record", exact=True).click()
-    expect(page.get_by_text("Li Qiang is marked on leave on the attendance sheet")).to_be_visible()
+    expect(page.get_by_text("李明 is marked on leave on the attendance sheet")).to_be_visible()
     expect(page.locator("#id_content")).to_have_value("Words never spoken in the meeting.")
     # Remove asks first; saying no keeps the record
     dialogs = []
@@ -81,7 +79,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     # The concluding speech with three key points
     page.get_by_role("link", name="Speeches", exact=True).click()
     page.select_option("#id_kind", "concluding")
-    page.select_option("#id_speaker", label="Hu Henghua")
+    page.select_option("#id_speaker", label="胡衡华")
     page.fill("#id_title", "Concluding speech")
     page.fill("#id_points-0-text", "First, we must talk about politics with a clear-cut stand.")
     page.fill("#id_points-1-text", "Second, we must grasp learning comprehensively and systematically.")
@@ -93,7 +91,7 @@ def test_secretary_records_the_whole_meeting(demo, page, live_server, login, scr
     # The Speeches tab now lists it, with an edit link, above the form for the next one
     page.get_by_role("link", name="Speeches", exact=True).click()
     expect(page.locator(".speech-list .speech-row")).to_have_count(1)
-    expect(page.locator(".speech-list")).to_contain_text("Concluding speech — Hu Henghua")
+    expect(page.locator(".speech-list")).to_contain_text("Concluding speech — 胡衡华")
     expect(page.locator(".speech-list").get_by_role("link", name="Edit")).to_be_visible()
     page.get_by_role("link", name="Record", exact=True).click()
 

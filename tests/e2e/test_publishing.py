@@ -13,13 +13,13 @@ ADDED = "会议强调，要建立整改台账，明确责任人和完成时限�
 
 
 def _held_meeting():
-    org = Organisation.objects.get(name="Party Group of the Chongqing Municipal Government")
-    hu = Member.objects.get(name="Hu Henghua")
+    org = Organisation.objects.get(name="中共重庆市人民政府党组")
+    hu = Member.objects.get(name="胡衡华")
     return Meeting.objects.create(
         organisation=org,
         kind=Meeting.Kind.DEMOCRATIC_LIFE,
         year=2023,
-        title="2023 democratic life meeting of the municipal government party group",
+        title="市政府党组2023年度民主生活会（补充会议）",
         held_on=datetime.date(2024, 1, 25),
         presider=hu,
         presider_posts=hu.posts,
@@ -41,11 +41,11 @@ def test_draft_edit_publish_and_read(demo, page, live_server, login, screenshot)
     page.get_by_role("link", name="Newsroom").click()
     row = page.get_by_role("row", name=re.compile(re.escape(meeting.title)))
     row.get_by_role("link", name="Draft a notice").click()
-    expect(page.locator(".notice-body")).to_contain_text("Hu Henghua")
+    expect(page.locator(".notice-body")).to_contain_text("胡衡华")
     page.get_by_role("button", name="Draft the notice").click()
     expect(page.get_by_text("A first draft was written from the meeting record")).to_be_visible()
     title = page.get_by_label("Title").input_value()
-    assert title == "Party Group of the Chongqing Municipal Government holds the 2023 democratic life meeting"
+    assert title == "市政府党组召开2023年度民主生活会"  # the record is Chinese: so is its draft, whole
     expect(page.get_by_role("button", name="Publish now")).to_have_count(0)  # secretaries do not publish
     screenshot("publishing-1-draft")
     _logout(page)

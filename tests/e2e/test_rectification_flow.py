@@ -21,15 +21,15 @@ def _logout(page):
 
 def test_problem_to_verified_item_to_report_back(demo, page, live_server, login, screenshot):
     material = InspectionMaterial.objects.get(
-        author__name="Chen Jing",
+        author__name="陈静",
         on_behalf_of_group=False,
-        meeting__organisation__name__contains="Municipal",
+        meeting__organisation__name="中共重庆市人民政府党组",
         meeting__year=2022,
     )
     meeting = material.meeting
     deadline = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
 
-    # The secretary turns a problem of Chen Jing's reviewed material into a rectification item.
+    # The secretary turns a problem of 陈静's reviewed material into a rectification item.
     login("secretary")
     page.goto(f"{live_server.url}/rectification/problems/new/?material={material.pk}")
     expect(page.get_by_role("heading", name="Record a problem")).to_be_visible()
@@ -41,7 +41,7 @@ def test_problem_to_verified_item_to_report_back(demo, page, live_server, login,
     page.get_by_role("button", name="Add the item").click()
     expect(page.get_by_role("heading", name=MEASURE)).to_be_visible()
     item = RectificationItem.objects.get(measure=MEASURE)
-    assert item.responsible_member.name == "Chen Jing" and item.problem.material == material
+    assert item.responsible_member.name == "陈静" and item.problem.material == material
     _logout(page)
 
     # The member reports 50 %, then done, from their dashboard.

@@ -141,7 +141,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     in_60_days = (today + datetime.timedelta(days=60)).isoformat()
     in_90_days = (today + datetime.timedelta(days=90)).isoformat()
 
-    # ---- The administrator gives Wang Min, a member of the group, an account of her own.
+    # ---- The administrator gives 王敏, a member of the group, an account of her own.
     admin = people.open("admin")
     admin.goto(f"{live_server.url}/admin/auth/user/add/")
     admin.get_by_label("用户名").fill("wangmin")
@@ -151,14 +151,14 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     admin.get_by_role("button", name="保存", exact=True).click()
     expect(admin.locator(".messagelist")).to_contain_text("wangmin")
     admin.goto(f"{live_server.url}/admin/members/member/")
-    admin.get_by_role("link", name="Wang Min", exact=True).click()
+    admin.get_by_role("link", name="王敏", exact=True).click()
     admin.locator(".field-user .select2-selection").click()
     admin.locator(".select2-search__field").fill("wangmin")
     admin.get_by_role("option", name="wangmin", exact=True).click()
     people.shot(admin, "admin-02-link-member", focus=admin.locator(".field-user"))
     admin.get_by_role("button", name="保存", exact=True).click()
-    expect(admin.locator(".messagelist")).to_contain_text("Wang Min")
-    assert Member.objects.get(name="Wang Min").user.username == "wangmin"
+    expect(admin.locator(".messagelist")).to_contain_text("王敏")
+    assert Member.objects.get(name="王敏").user.username == "wangmin"
 
     # ---- The secretary plans the meeting.
     secretary = people.open("secretary")
@@ -175,10 +175,8 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     secretary.get_by_label("开始时间").fill("09:00")
     secretary.get_by_label("结束时间").fill("12:00")
     secretary.get_by_label("地点").fill("市政府第一会议室")
-    secretary.get_by_label("主持人", exact=True).select_option(label="Hu Henghua")
-    secretary.get_by_label("上次会议").select_option(
-        label="2022 democratic life meeting of the party group of the municipal government"
-    )
+    secretary.get_by_label("主持人", exact=True).select_option(label="胡衡华")
+    secretary.get_by_label("上次会议").select_option(label="市政府党组2022年度民主生活会")
     people.shot(secretary, "secretary-02-plan-meeting", focus=secretary.get_by_label("主题所列方面"))
     secretary.get_by_role("button", name="计划会议").click()
     expect(secretary.get_by_role("heading", name=title)).to_be_visible()
@@ -206,7 +204,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     people.shot(secretary, "secretary-04-preparation")
     # The attendance sheet names who should attend: the meeting now appears on their dashboards.
     secretary.get_by_role("link", name="出席情况", exact=True).click()
-    expect(secretary.get_by_label("出席情况: Chen Jing")).to_have_value("present")
+    expect(secretary.get_by_label("出席情况: 陈静")).to_have_value("present")
     secretary.get_by_role("button", name="保存出席名单").click()
     expect(secretary.locator("main")).to_contain_text("应到 6 人，实到 6 人")
 
@@ -230,7 +228,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     expect(chen.get_by_text("您的材料已提交审核。")).to_be_visible()
     people.shot(chen, "member-03-submitted")
 
-    # Wang Min writes hers on her phone.
+    # 王敏 writes hers on her phone.
     wang = people.open("wangmin", phone=True)
     people.shot(wang, "member-04-phone-dashboard")
     _section(wang, "我即将参加的会议").get_by_role("link", name=re.compile(re.escape(title))).click()
@@ -245,10 +243,10 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     wang.get_by_role("button", name="提交审核").click()
     expect(wang.get_by_text("您的材料已提交审核。")).to_be_visible()
 
-    # ---- The secretary reviews: returns Chen Jing's with a comment, approves Wang Min's.
+    # ---- The secretary reviews: returns 陈静's with a comment, approves 王敏's.
     secretary.goto(f"{live_server.url}/dashboard/")
-    review_chen = secretary.get_by_role("link", name=re.compile(f"Chen Jing — {re.escape(title)}"))
-    review_wang = secretary.get_by_role("link", name=re.compile(f"Wang Min — {re.escape(title)}"))
+    review_chen = secretary.get_by_role("link", name=re.compile(f"陈静 — {re.escape(title)}"))
+    review_wang = secretary.get_by_role("link", name=re.compile(f"王敏 — {re.escape(title)}"))
     expect(review_wang).to_be_visible()
     people.shot(secretary, "secretary-05-review-queue", focus=review_chen)
     review_chen.click()
@@ -256,14 +254,14 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     secretary.get_by_label("给作者的意见").fill("请从思想根源上进一步剖析原因，整改措施要有时限。")
     people.shot(secretary, "secretary-06-return-with-comment", focus=secretary.get_by_label("给作者的意见"))
     secretary.get_by_role("button", name="退回并附意见").click()
-    expect(secretary.get_by_text("材料已退回给Chen Jing。")).to_be_visible()
+    expect(secretary.get_by_text("材料已退回给陈静。")).to_be_visible()
     secretary.goto(f"{live_server.url}/dashboard/")
     review_wang.click()
     expect(secretary.get_by_text("对群众反映的生态环境问题跟踪督办不够及时")).to_be_visible()
     secretary.get_by_role("button", name="通过").click()
-    expect(secretary.get_by_text("Wang Min的材料已审核通过。")).to_be_visible()
+    expect(secretary.get_by_text("王敏的材料已审核通过。")).to_be_visible()
 
-    # Chen Jing finds the comment on her dashboard, reads it beside her text, revises and resubmits.
+    # 陈静 finds the comment on her dashboard, reads it beside her text, revises and resubmits.
     chen.goto(f"{live_server.url}/dashboard/")
     returned = chen.locator("a", has_text="请从思想根源上进一步剖析原因")  # the entry quotes the comment
     people.shot(chen, "member-06-returned", focus=returned)
@@ -282,33 +280,33 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     secretary.goto(f"{live_server.url}/dashboard/")
     review_chen.click()
     secretary.get_by_role("button", name="通过").click()
-    expect(secretary.get_by_text("Chen Jing的材料已审核通过。")).to_be_visible()
+    expect(secretary.get_by_text("陈静的材料已审核通过。")).to_be_visible()
     secretary.goto(meeting_url)
     secretary.get_by_role("link", name="材料", exact=True).click()
-    expect(secretary.get_by_role("row", name=re.compile("Chen Jing.*已通过"))).to_be_visible()
-    expect(secretary.get_by_role("row", name=re.compile("Wang Min.*已通过"))).to_be_visible()
+    expect(secretary.get_by_role("row", name=re.compile("陈静.*已通过"))).to_be_visible()
+    expect(secretary.get_by_role("row", name=re.compile("王敏.*已通过"))).to_be_visible()
     people.shot(secretary, "secretary-07-materials-approved")
 
     # ---- The meeting is held and recorded: attendance, criticism, the concluding speech, the minutes.
     secretary.goto(meeting_url)
     secretary.get_by_role("link", name="出席情况", exact=True).click()
-    secretary.get_by_label("出席情况: Li Qiang").select_option(label="请假")
-    secretary.get_by_label("缺席原因: Li Qiang").fill("在北京参加国务院会议")
+    secretary.get_by_label("出席情况: 李明").select_option(label="请假")
+    secretary.get_by_label("缺席原因: 李明").fill("在北京参加国务院会议")
     secretary.get_by_label("姓名 (1)").fill("市委督导组")
-    people.shot(secretary, "secretary-08-attendance", focus=secretary.get_by_label("出席情况: Li Qiang"))
+    people.shot(secretary, "secretary-08-attendance", focus=secretary.get_by_label("出席情况: 李明"))
     secretary.get_by_role("button", name="保存出席名单").click()
     expect(secretary.locator("main")).to_contain_text("应到 6 人，实到 5 人")
 
     secretary.get_by_role("link", name="批评", exact=True).click()
-    _field(secretary, "批评人").select_option(label="Zhou Wei")
-    secretary.get_by_label("被批评人").select_option(label="Chen Jing")
+    _field(secretary, "批评人").select_option(label="周伟")
+    secretary.get_by_label("被批评人").select_option(label="陈静")
     _field(secretary, "内容").fill("陈静同志到分管领域基层调研的时间还要更多一些，要多听一线的声音。")
     secretary.get_by_role("button", name="记录", exact=True).click()
     expect(secretary.locator("main")).to_contain_text("要多听一线的声音")
 
     secretary.get_by_role("link", name="发言", exact=True).click()
     secretary.get_by_label("类型").select_option(label="总结讲话")
-    secretary.get_by_label("发言人", exact=True).select_option(label="Hu Henghua")
+    secretary.get_by_label("发言人", exact=True).select_option(label="胡衡华")
     secretary.get_by_label("标题").fill("总结讲话")
     secretary.get_by_label("概要").fill("这次专题民主生活会准备充分、主题鲜明，达到了统一思想、明确方向的目的。")
     for n, point in enumerate(KEY_POINTS, start=1):
@@ -333,7 +331,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
 
     # ---- The problems found become rectification items with measures and deadlines.
     secretary.get_by_role("link", name="材料", exact=True).click()
-    secretary.get_by_role("link", name=re.compile("Chen Jing")).first.click()
+    secretary.get_by_role("link", name=re.compile("陈静")).first.click()
     secretary.get_by_role("link", name="标记需整改的问题").click()
     expect(secretary.get_by_role("heading", name="记录问题")).to_be_visible()
     _field(secretary, "方面").fill(ASPECTS[1])
@@ -342,7 +340,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     secretary.get_by_role("button", name="记录问题").click()
     expect(secretary.get_by_text("问题已记录。请为其制定整改措施。")).to_be_visible()
     _field(secretary, "整改措施").fill(MEASURES[0])
-    _field(secretary, "责任人").select_option(label="Chen Jing")
+    _field(secretary, "责任人").select_option(label="陈静")
     _field(secretary, "完成时限").fill(in_60_days)
     people.shot(secretary, "secretary-12-item", focus=_field(secretary, "完成时限"))
     secretary.get_by_role("button", name="添加事项").click()
@@ -350,13 +348,13 @@ def test_the_whole_cycle_in_chinese(people, live_server):
 
     secretary.goto(meeting_url)
     secretary.get_by_role("link", name="材料", exact=True).click()
-    secretary.get_by_role("link", name=re.compile("Wang Min")).first.click()
+    secretary.get_by_role("link", name=re.compile("王敏")).first.click()
     secretary.get_by_role("link", name="标记需整改的问题").click()
     _field(secretary, "方面").fill(ASPECTS[1])
     _field(secretary, "问题描述").fill("对群众反映的生态环境问题跟踪督办不够及时。")
     secretary.get_by_role("button", name="记录问题").click()
     _field(secretary, "整改措施").fill(MEASURES[1])
-    _field(secretary, "责任人").select_option(label="Wang Min")
+    _field(secretary, "责任人").select_option(label="王敏")
     _field(secretary, "完成时限").fill(in_90_days)
     secretary.get_by_role("button", name="添加事项").click()
     expect(secretary.get_by_role("heading", name=MEASURES[1])).to_be_visible()
@@ -364,7 +362,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     expect(secretary.get_by_role("link", name=re.compile(re.escape(MEASURES[0])))).to_be_visible()
     people.shot(secretary, "secretary-13-plan")
 
-    # ---- Members report progress: Chen Jing at her desk, Wang Min on her phone, with a scan as evidence.
+    # ---- Members report progress: 陈静 at her desk, 王敏 on her phone, with a scan as evidence.
     chen.goto(f"{live_server.url}/dashboard/")
     chen.get_by_role("link", name=re.compile(re.escape(MEASURES[0]))).click()
     _field(chen, "整改情况").fill("已到分管领域8个区县调研16天，形成调研报告2篇。")
@@ -459,7 +457,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     secretary.goto(f"{live_server.url}/meetings/new/")
     secretary.get_by_label("类型").select_option(label="民主生活会")
     secretary.get_by_label("所属年度").fill(str(year))
-    secretary.get_by_label("主持人", exact=True).select_option(label="Hu Henghua")
+    secretary.get_by_label("主持人", exact=True).select_option(label="胡衡华")
     secretary.get_by_label("上次会议").select_option(label=title)
     secretary.get_by_role("button", name="计划会议").click()
     secretary.get_by_role("link", name="通报上次会议整改情况").click()
