@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "members.middleware.AuditRefusalsMiddleware",
+    "members.middleware.PrivatePageCacheMiddleware",  # signed-in pages kept until the records change
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
@@ -168,6 +169,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The dashboard, a meeting's record, the ledger and the material editor are kept in each server's
+# memory per user until the records change (members.pagecache); PRIVATE_PAGE_CACHE=0 switches it off.
+PRIVATE_PAGE_CACHE = env_bool("PRIVATE_PAGE_CACHE", default=True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

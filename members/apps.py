@@ -7,7 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Organisations and members")
 
     def ready(self):
-        from . import receivers, role_changes
+        from . import pagecache, receivers, role_changes
 
         receivers.connect()
         role_changes.connect()
+        pagecache.connect()

@@ -14,8 +14,9 @@ import json
 import logging
 
 from django.db import DatabaseError
+from django.http import HttpResponse
 
-from . import audit
+from . import audit, pagecache
 from .models import AuditEvent
 
 logger = logging.getLogger("meeting_records.audit")
@@ -67,3 +68,49 @@ class AuditRefusalsMiddleware:
             audit.record(kind, request=request, user=user, detail=detail, outcome=outcome)
         except DatabaseError:  # the response goes out regardless; the failure is logged
             logger.exception("Could not store the audit event %s for %s", kind, request.path)
+
+
+class PrivatePageCacheMiddleware:
+    """Serves a signed-in page again from this process's memory while nothing changed (members.pagecache),
+    and says that the records changed after every request that may write.
+
+    It asks for the kept page in `process_view`, after every other middleware had its say (sign-in,
+    session limits, second factor), for the views of pagecache.CACHED_VIEWS only; what the view sends
+    back (a 200 to a GET, no cookie set, no message added) is kept for the next time."""
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_private_page_key", None)
+        if (
+            key is not None
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not pagecache.messages_added(request)
+        ):
+            pagecache.put(key, response.content, dict(response.items()))
+        if request.method not in self.SAFE_METHODS:
+            pagecache.records_changed()
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name not in pagecache.CACHED_VIEWS:
+            return None
+        key = pagecache.key_for(request)
+        if key is None:
+            return None
+        page = pagecache.get(key)
+        if page is None:
+            request._private_page_key = key
+            return None
+        content, headers = page
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        return response

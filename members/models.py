@@ -222,3 +222,18 @@ class FeedKey(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class RecordsVersion(models.Model):
+    """One row whose number goes up after every committed change to the records (members.pagecache):
+    a signed-in page kept in a server's memory is served again only while the number is the one it
+    was made under, so every app server sees a change at once."""
+
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("records version")
+        verbose_name_plural = _("records versions")
+
+    def __str__(self):
+        return str(self.value)
