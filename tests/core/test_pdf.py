@@ -292,6 +292,23 @@ def test_the_ledger_pdf_is_a4_landscape_with_its_header_on_every_page(client, me
 
 
 @pytest.mark.django_db
+def test_a_ledger_pdf_past_its_limit_says_so_and_points_to_the_excel_export(
+    client, meeting, secretary, tmp_path, monkeypatch
+):
+    from rectification import views
+
+    monkeypatch.setattr(views, "PDF_LIMIT", 3)
+    plan = PlanFactory(meeting=meeting)
+    for n in range(5):
+        ItemFactory(plan=plan, measure=f"第{n}项整改措施")
+    client.force_login(secretary)
+    reader, _path = _pdf(client, reverse("rectification:ledger_pdf"), tmp_path)
+    text = _all_text(reader)
+    assert sum(f"第{n}项整改措施" in text for n in range(5)) == 3
+    assert "Excel" in text
+
+
+@pytest.mark.django_db
 def test_the_ledger_pdf_shows_only_what_the_user_may_see(client, meeting, member_user, tmp_path):
     plan = PlanFactory(meeting=meeting)
     mine = ItemFactory(plan=plan, measure="本人负责的整改措施", responsible_member=member_user.member)
