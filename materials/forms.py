@@ -141,3 +141,19 @@ class ReviewForm(TextSafeForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required to return the material; optional when approving."),
     )
+
+
+class SignOffForm(TextSafeForm):
+    """The higher organisation's (or the supervision group's) sign-off before the meeting."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("agreed", _("agreed")), ("needs_changes", _("needs changes"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when changes are needed: say what should change."),
+    )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -48,6 +49,15 @@ class InspectionMaterial(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted on behalf of the author by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The secretary who writes the group's material for a presider without a login account."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -150,3 +160,43 @@ class MaterialAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class MaterialSignOff(models.Model):
+    """The higher organisation's (or the supervision group's) sign-off of a material before the
+    meeting: agreed, or changes needed, with comments. A record: kept, never edited."""
+
+    class Decision(models.TextChoices):
+        AGREED = "agreed", _("agreed")
+        NEEDS_CHANGES = "needs_changes", _("needs changes")
+
+    material = models.ForeignKey(
+        InspectionMaterial, verbose_name=_("material"), on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_name = models.CharField(_("reviewer's name"), max_length=100, blank=True)
+    capacity = models.CharField(_("as"), max_length=200, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    signed_at = models.DateTimeField(_("signed off at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["material", "signed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="agreed") | ~Q(comment=""),
+                name="signoff_changes_have_comment",
+                violation_error_message=_("Say what needs to change."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.material} — {self.get_decision_display()}"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.decision == self.Decision.AGREED

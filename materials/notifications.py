@@ -35,8 +35,12 @@ def secretary_emails(organisation_id: int) -> list[str]:
 
 
 def _author_email(material) -> list[str]:
-    user = material.author.user
-    return [user.email] if user is not None and user.is_active and user.email else []
+    """The author's address, or (for a presider without an account) the secretary drafting on their behalf."""
+    emails = []
+    for user in (material.author.user, material.drafted_by):
+        if user is not None and user.is_active and user.email and user.email not in emails:
+            emails.append(user.email)
+    return emails
 
 
 def material_submitted(material) -> None:
@@ -68,3 +72,23 @@ def material_approved(material) -> None:
         "link": _link(material),
     }
     _send("approved", material, subject, body, _author_email(material))
+
+
+def material_signed_off(sign_off) -> None:
+    """The higher organisation's sign-off reaches the organisation's secretaries and the author."""
+    material = sign_off.material
+    subject = _("Material signed off by %(reviewer)s: %(decision)s — %(author)s") % {
+        "reviewer": sign_off.reviewer_name,
+        "decision": sign_off.get_decision_display(),
+        "author": material.author.name,
+    }
+    body = _(
+        "%(reviewer)s signed off the comparison-inspection material of %(author)s: %(decision)s.\n\nRead it: %(link)s\n"
+    ) % {
+        "reviewer": sign_off.reviewer_name,
+        "author": material.author.name,
+        "decision": sign_off.get_decision_display(),
+        "link": _link(material),
+    }
+    recipients = sorted(set(secretary_emails(material.meeting.organisation_id)) | set(_author_email(material)))
+    _send("signed_off", material, subject, body, recipients)

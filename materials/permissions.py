@@ -9,15 +9,17 @@ materials models: the querysets import this module.
 
 from django.db.models import Q
 
-from meetings.permissions import attends, is_attendee
+from meetings.permissions import attends, can_oversee_meeting, is_attendee, overseen
 from members.models import Membership
 from members.permissions import is_secretary_of, member_for, secretary_organisation_ids
 
 __all__ = [
+    "can_draft_for_presider",
     "can_edit_material",
     "can_read",
     "can_review_material",
     "can_see_revisions",
+    "can_sign_off",
     "can_start_material",
     "can_write_for_group",
     "is_attendee",
@@ -36,6 +38,10 @@ def readable(user, model) -> Q:
         return Q()
     status = model.Status
     q = Q(meeting__organisation_id__in=secretary_organisation_ids(user)) & ~Q(status=status.DRAFT)
+    # The higher organisation and the supervision group read what is submitted, to sign it off.
+    q |= overseen(user, prefix="meeting__") & ~Q(status=status.DRAFT)
+    # The secretary drafting the group's material for a presider without an account.
+    q |= Q(drafted_by=user)
     member = member_for(user)
     if member is not None:
         q |= Q(author=member) | (Q(status=status.APPROVED) & attends(member, prefix="meeting__"))
@@ -48,8 +54,30 @@ def can_read(user, material) -> bool:
 
 
 def is_author(user, material) -> bool:
+    """Who writes the material: its author, or the secretary drafting it on behalf of a presider
+    without a login account (while they still manage the organisation)."""
+    if material.drafted_by_id is not None and user is not None and material.drafted_by_id == user.pk:
+        return is_secretary_of(user, material.meeting.organisation_id)
     member = member_for(user)
     return member is not None and material.author_id == member.pk
+
+
+def can_draft_for_presider(user, meeting) -> bool:
+    """A secretary of the organisation drafts the group's material when its presider has no login account."""
+    presider = meeting.presider
+    return (
+        presider is not None
+        and presider.user_id is None
+        and not meeting.is_closed
+        and is_secretary_of(user, meeting.organisation_id)
+    )
+
+
+def can_sign_off(user, material) -> bool:
+    """The higher organisation's secretaries and the meeting's supervisors sign off a submitted or
+    approved material, before the meeting is held."""
+    meeting = material.meeting
+    return not material.is_draft and meeting.is_upcoming and can_oversee_meeting(user, meeting)
 
 
 def can_edit_material(user, material) -> bool:

@@ -1,5 +1,7 @@
 """Reads a page needs, scoped to the user who asks."""
 
+import re
+
 from django.db.models import Case, Exists, F, OuterRef, When
 from django.urls import reverse
 from django.utils import timezone
@@ -172,3 +174,36 @@ def member_sections(user) -> list[Section]:
             "more_url": "",
         },
     ]
+
+
+# --- problems listed in a material (each may become a rectification item) ----------------------
+
+_CN = "一二三四五六七八九十"
+_MARKER = re.compile(rf"^\s*(?:[-*+]\s+|\d+[.、．)]\s*|[（(][{_CN}\d]+[）)]\s*|[{_CN}]+[是要、]\s*)")
+
+
+def _listed(text: str) -> list[str]:
+    """The lines of a Markdown text that say something, without their list markers."""
+    lines = []
+    for line in (text or "").splitlines():
+        stripped = _MARKER.sub("", line).strip().strip("*_").strip()
+        if stripped and not stripped.startswith("#"):
+            lines.append(stripped)
+    return lines
+
+
+def listed_problems(material: InspectionMaterial) -> list[dict]:
+    """Each problem the material lists, in order: its aspect (the section it is written under, as the
+    meeting names it), its text, and the measure written in the same place in the measures section
+    (the n-th measure for the n-th problem), to prefill a rectification item."""
+    measures = _listed(material.measures)
+    problems = []
+    for section in material.problem_sections or []:
+        for text in _listed(section.get("text", "")):
+            problems.append({"aspect": section.get("aspect", ""), "text": text})
+    for text in _listed(material.problems):
+        problems.append({"aspect": "", "text": text})
+    for index, problem in enumerate(problems):
+        problem["index"] = index
+        problem["measure"] = measures[index] if index < len(measures) else ""
+    return problems

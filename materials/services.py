@@ -22,8 +22,8 @@ from core.uploads import DOCX, safe_name, validate_upload
 from meetings.models import Meeting
 from members.permissions import member_for
 
-from . import notifications, word_import
-from .models import InspectionMaterial, MaterialAttachment, MaterialRevision
+from . import notifications, permissions, word_import
+from .models import InspectionMaterial, MaterialAttachment, MaterialRevision, MaterialSignOff
 from .permissions import can_read, can_review_material, can_write_for_group, is_attendee, is_author
 
 Status = InspectionMaterial.Status
@@ -500,3 +500,81 @@ def split_imported(markdown_text: str, aspects: list[str]) -> MaterialText:
     """Sort Markdown text (a line a paragraph) under the editor's sections, as a Word import does."""
     blocks = word_import.blocks_from_markdown(markdown_text)
     return imported_text(word_import.split_blocks(blocks, aspects, find_title=False))
+
+
+# ----------------------------------------------------------------------------- delegation and oversight
+
+
+@transaction.atomic
+def material_draft_for_presider(*, meeting: Meeting, by) -> InspectionMaterial:
+    """The group's material, drafted by a secretary for a presider who has no login account: the
+    presider stays its author, the page says who drafted it on their behalf."""
+    if not permissions.can_draft_for_presider(by, meeting):
+        raise PermissionDenied(
+            _("Only a secretary drafts the group's material, and only for a presider without an account.")
+        )
+    presider = meeting.presider
+    existing = (
+        InspectionMaterial.objects.select_for_update()
+        .filter(meeting=meeting, author=presider, on_behalf_of_group=True)
+        .first()
+    )
+    if existing is not None:
+        if existing.drafted_by_id != by.pk and existing.is_editable:
+            existing.drafted_by = by
+            _history(existing, by, history.reason(gettext_noop("Drafting taken over on behalf of the presider")))
+            existing.save()
+        return existing
+    material = InspectionMaterial(
+        meeting=meeting,
+        author=presider,
+        on_behalf_of_group=True,
+        drafted_by=by,
+        title=start_title(meeting=meeting, author=presider, on_behalf_of_group=True),
+        problem_sections=[{"aspect": a, "text": ""} for a in meeting.aspect_list],
+    )
+    material.full_clean()
+    _history(material, by, history.reason(gettext_noop("Material started on behalf of the presider")))
+    material.save()
+    return material
+
+
+@transaction.atomic
+def material_sign_off(*, material: InspectionMaterial, by, decision: str, comment: str = "") -> MaterialSignOff:
+    """The higher organisation's (or the supervision group's) sign-off before the meeting: agreed, or
+    changes needed with a comment. It is recorded; the material's own state is the secretary's to change."""
+    if not permissions.can_sign_off(by, material):
+        raise PermissionDenied(
+            _("Only the higher organisation or the supervision group signs off a material before the meeting.")
+        )
+    comment = (comment or "").strip()
+    if decision not in MaterialSignOff.Decision.values:
+        raise ValidationError({"decision": _("Choose agreed or needs changes.")})
+    if decision == MaterialSignOff.Decision.NEEDS_CHANGES and not comment:
+        raise ValidationError({"comment": _("Say what needs to change.")})
+    member = member_for(by)
+    sign_off = MaterialSignOff(
+        material=material,
+        reviewer=by,
+        reviewer_name=member.name if member else by.get_username(),
+        capacity=_sign_off_capacity(by, material),
+        decision=decision,
+        comment=comment,
+    )
+    sign_off.full_clean()
+    sign_off.save()
+    notifications.material_signed_off(sign_off)
+    return sign_off
+
+
+def _sign_off_capacity(user, material) -> str:
+    """In what capacity the reviewer signs: the supervision group they belong to, or the higher organisation."""
+    member = member_for(user)
+    if member is not None:
+        appointment = material.meeting.supervisors.filter(member=member).first()
+        if appointment is not None:
+            return appointment.group_name or appointment.get_role_display()
+    for organisation in material.meeting.organisation.ancestors():
+        if permissions.is_secretary_of(user, organisation.pk):
+            return organisation.name
+    return ""

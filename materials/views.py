@@ -28,8 +28,9 @@ from members.permissions import member_for
 
 from . import permissions, services
 from .docx_export import write_material, write_meeting_materials
-from .forms import MaterialForm, ReviewForm
+from .forms import MaterialForm, ReviewForm, SignOffForm
 from .models import InspectionMaterial, MaterialAttachment
+from .selectors import listed_problems
 
 Status = InspectionMaterial.Status
 
@@ -59,7 +60,8 @@ def meeting_materials(request, meeting_pk):
     materials = list(
         InspectionMaterial.objects.visible_to(request.user)
         .filter(meeting=meeting)
-        .select_related("author")
+        .select_related("author", "drafted_by")
+        .prefetch_related("sign_offs")
         .order_by("-on_behalf_of_group", "author__name")
     )
     reviewer = can_manage_meeting(request.user, meeting)
@@ -87,6 +89,7 @@ def meeting_materials(request, meeting_pk):
             "can_start": permissions.can_start_material(request.user, meeting),
             "can_write_for_group": permissions.can_write_for_group(member, meeting),
             "approved_count": sum(1 for m in materials if m.status == Status.APPROVED),
+            "can_draft_for_presider": reviewer and permissions.can_draft_for_presider(request.user, meeting),
         },
     )
 
@@ -160,8 +163,77 @@ def material_detail(request, pk):
         "can_review": can_review and material.status == Status.SUBMITTED,
         "is_reviewer": can_review,
         "review_form": ReviewForm(),
+        **_oversight_context(request.user, material),
     }
     return render(request, "materials/material_detail.html", context)
+
+
+def _oversight_context(user, material, sign_off_form=None) -> dict:
+    """The sign-offs of the higher organisation and the supervision group, the form to add one, and
+    (for the organisation's secretaries, once approved) the problems it lists, each to become an item."""
+    can_manage = can_manage_meeting(user, material.meeting)
+    return {
+        "sign_offs": list(material.sign_offs.all()),
+        "can_sign_off": permissions.can_sign_off(user, material),
+        "sign_off_form": sign_off_form or SignOffForm(),
+        "listed_problems": listed_problems(material) if can_manage and material.is_approved else [],
+    }
+
+
+@login_required
+@require_POST
+def material_sign_off(request, pk):
+    """The higher organisation's or the supervision group's sign-off (agreed / needs changes, with comments)."""
+    material = get_object_or_404(
+        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
+    )
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.material_sign_off(
+                material=material,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Your sign-off of the material of %(author)s is recorded.") % {"author": material.author}
+            )
+            return redirect(material.get_absolute_url())
+    elif not permissions.can_sign_off(request.user, material):
+        raise PermissionDenied
+    context = {
+        "material": material,
+        "text": _rendered_sections(material),
+        "attachments": list(material.attachments.all()),
+        "revisions": [],
+        "is_author": permissions.is_author(request.user, material),
+        "can_edit": False,
+        "can_review": False,
+        "is_reviewer": permissions.can_review_material(request.user, material),
+        "review_form": ReviewForm(),
+        **_oversight_context(request.user, material, sign_off_form=form),
+    }
+    return render(request, "materials/material_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def material_draft_for_presider(request, meeting_pk):
+    """A secretary starts (or goes on with) the group's material for a presider who has no account."""
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("organisation", "presider"), pk=meeting_pk
+    )
+    return post_action(
+        request,
+        lambda: services.material_draft_for_presider(meeting=meeting, by=request.user),
+        None,
+        reverse("materials:meeting_list", args=[meeting.pk]),
+        success_to=lambda material: reverse("materials:edit", args=[material.pk]),
+    )
 
 
 @login_required

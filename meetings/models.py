@@ -267,6 +267,9 @@ class Attendance(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PRESENT)
     reason = models.CharField(_("reason for absence"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("order"), default=100)
+    signed_in_at = models.DateTimeField(
+        _("signed in at"), null=True, blank=True, help_text=_("When the member signed in with the meeting's QR code.")
+    )
 
     class Meta:
         verbose_name = _("attendance")
@@ -503,3 +506,47 @@ class KeyPoint(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class SupervisionAppointment(models.Model):
+    """A member of the supervision group (督导组) the higher organisation appoints to a meeting: they
+    read its record, materials and ledger, and sign off materials before it, but change nothing."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("supervision group leader")
+        MEMBER = "member", _("supervision group member")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="supervisors"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("supervisor"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    group_name = models.CharField(
+        _("supervision group"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. the municipal committee's third supervision group."),
+    )
+    appointed_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("appointed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("supervision appointment")
+        verbose_name_plural = _("supervision appointments")
+        ordering = ["meeting", "role", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="supervision_one_per_member_per_meeting",
+                violation_error_message=_("This member is already appointed to supervise this meeting."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_role_display()}"

@@ -7,16 +7,24 @@ never disagree. Nothing here imports the meetings models: the querysets import t
 
 from django.db.models import Q
 
-from members.permissions import is_secretary_of, member_for, secretary_organisation_ids
+from members.permissions import (
+    is_secretary_of,
+    member_for,
+    overseen_organisation_ids,
+    oversees,
+    secretary_organisation_ids,
+)
 
 __all__ = [
     "attends",
     "can_manage_meeting",
+    "can_oversee_meeting",
     "can_read_meeting",
     "can_see_confidential",
     "is_attendee",
     "is_secretary_of",
     "manageable",
+    "overseen",
     "readable",
     "visible_talks",
 ]
@@ -51,17 +59,49 @@ def can_manage_meeting(user, meeting) -> bool:
     return is_secretary_of(user, meeting.organisation_id)
 
 
+def overseen(user, prefix: str = "") -> Q:
+    """Meetings the user oversees, read-only: those of the organisations below the ones they manage
+    (the higher organisation), and those they are appointed to supervise (the supervision group)."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    from .models import SupervisionAppointment  # (the models import this module through the querysets)
+
+    q = Q(**{f"{prefix}organisation_id__in": overseen_organisation_ids(user)})
+    member = member_for(user)
+    if member is not None:
+        # A subquery, not a join: a meeting list stays one row per meeting.
+        appointed = SupervisionAppointment.objects.filter(member=member).values("meeting_id")
+        q |= Q(**{f"{prefix}id__in": appointed})
+    return q
+
+
+def is_supervisor(user, meeting) -> bool:
+    member = member_for(user)
+    return member is not None and meeting.supervisors.filter(member=member).exists()
+
+
+def can_oversee_meeting(user, meeting) -> bool:
+    """The instance form of `overseen`: the higher organisation's secretaries and the meeting's supervisors."""
+    if user is None or not user.is_authenticated:
+        return False
+    return oversees(user, meeting.organisation_id) or is_supervisor(user, meeting)
+
+
 def readable(user) -> Q:
-    """Meetings the user may read: those they manage, and those they attend."""
+    """Meetings the user may read: those they manage, those they attend, and those they oversee."""
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()  # (an empty Q would vanish in an OR below)
-    return manageable(user) | attends(member_for(user))
+    return manageable(user) | attends(member_for(user)) | overseen(user)
 
 
 def can_read_meeting(user, meeting) -> bool:
-    return can_manage_meeting(user, meeting) or is_attendee(member_for(user), meeting)
+    return (
+        can_manage_meeting(user, meeting)
+        or is_attendee(member_for(user), meeting)
+        or can_oversee_meeting(user, meeting)
+    )
 
 
 def can_see_confidential(user, meeting) -> bool:

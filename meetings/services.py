@@ -669,3 +669,38 @@ def speech_delete(*, speech: Speech, by) -> None:
     label = str(speech)
     speech.delete()
     _log(meeting, by, history.reason(gettext_noop("Speech removed: %(speech)s"), {"speech": label}))
+
+
+# --- sign-in at the meeting (QR code) ----------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_sign_in(*, meeting: Meeting, by, token: str) -> Attendance:
+    """A member who opens the meeting's shown sign-in link while signed in is marked present: their
+    row on the attendance sheet, or a new one when they are a current member of the organisation."""
+    from .sign_in import token_meeting_id
+
+    if token_meeting_id(token) != meeting.pk:
+        raise ValidationError(_("This sign-in code is no longer valid: ask the secretary to show the current one."))
+    if meeting.status == Meeting.Status.CLOSED:
+        raise ValidationError(_("This meeting is closed: signing in is over."))
+    member = permissions.member_for(by)
+    if member is None:
+        raise PermissionDenied(_("Your account is not linked to a member: ask the secretary to mark you on the sheet."))
+    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
+    if attendance is None:
+        if member.pk not in organisation_member_ids(meeting.organisation_id):
+            raise PermissionDenied(
+                _("You are not a member of %(organisation)s: ask the secretary to add you to the sheet.")
+                % {"organisation": meeting.organisation}
+            )
+        last = meeting.attendances.aggregate(last=Max("order"))["last"] or 0
+        attendance = Attendance(meeting=meeting, member=member, order=last + 1)
+    if attendance.signed_in_at is None:
+        attendance.signed_in_at = timezone.now()
+    attendance.status = Attendance.Status.PRESENT
+    attendance.reason = ""
+    attendance.full_clean()
+    attendance.save()
+    _log(meeting, by, history.reason(gettext_noop("Signed in with the QR code: %(member)s"), {"member": member.name}))
+    return attendance

@@ -24,6 +24,9 @@ urlpatterns = [
     path("<int:pk>/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
     path("<int:pk>/agenda/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
     path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
+    path("<int:pk>/sign-in/", views.meeting_sign_in, name="sign_in"),
+    path("<int:pk>/sign-in/live/", views.meeting_sign_in_live, name="sign_in_live"),
+    path("<int:pk>/sign-in/<str:token>/", views.meeting_sign_in_scan, name="sign_in_scan"),
     path("<int:pk>/preparation/", views.meeting_preparation, name="preparation"),
     path(
         "<int:pk>/preparation/<slug:kind>/<int:record_pk>/delete/",

@@ -9,7 +9,7 @@ meeting is a 404 on every page and every POST.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -700,3 +700,71 @@ def calendar_feed_renew(request):
         _("Your calendar feed has a new address. Subscribe to it again in your calendar app."),
         reverse("meetings:list") + "#calendar-feed",
     )
+
+
+# --- sign-in at the meeting (QR code) ----------------------------------------------------------
+
+
+def _signed_in(meeting):
+    return list(
+        meeting.attendances.filter(signed_in_at__isnull=False).select_related("member").order_by("signed_in_at")
+    )
+
+
+@login_required
+def meeting_sign_in(request, pk):
+    """The secretary's screen: the meeting's QR code (a link good for two hours) and who has signed in."""
+    from .sign_in import SIGN_IN_MAX_AGE, qr_svg, sign_in_url
+
+    meeting = _managed_meeting(request, pk)
+    if meeting.is_closed:
+        messages.error(request, _("This meeting is closed: signing in is over."))
+        return redirect(meeting)
+    url = sign_in_url(request, meeting)
+    return render(
+        request,
+        "meetings/meeting_sign_in.html",
+        {
+            "meeting": meeting,
+            "qr_svg": qr_svg(url),
+            "sign_in_url": url,
+            "valid_hours": SIGN_IN_MAX_AGE // 3600,
+            "signed_in": _signed_in(meeting),
+            "expected": meeting.attendances.filter(member__isnull=False).count(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_sign_in_live(request, pk):
+    """The list of who has signed in, as a fragment the secretary's screen fetches every few seconds."""
+    meeting = _managed_meeting(request, pk)
+    response = render(
+        request, "meetings/includes/signed_in_list.html", {"meeting": meeting, "signed_in": _signed_in(meeting)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def meeting_sign_in_scan(request, pk, token):
+    """Where the QR code leads: GET asks the member to confirm, POST marks them present."""
+    from .sign_in import token_meeting_id
+
+    meeting = get_object_or_404(Meeting.objects.select_related("organisation"), pk=pk)
+    valid = token_meeting_id(token) == meeting.pk
+    if not valid:
+        return render(request, "meetings/sign_in_scan.html", {"meeting": None, "valid": False}, status=400)
+    if request.method == "POST":
+        try:
+            services.attendance_sign_in(meeting=meeting, by=request.user, token=token)
+        except (ValidationError, PermissionDenied) as error:
+            return render(
+                request,
+                "meetings/sign_in_scan.html",
+                {"meeting": meeting, "valid": True, "error": error_text(error)},
+                status=403 if isinstance(error, PermissionDenied) else 400,
+            )
+        return render(request, "meetings/sign_in_scan.html", {"meeting": meeting, "valid": True, "done": True})
+    return render(request, "meetings/sign_in_scan.html", {"meeting": meeting, "valid": True})

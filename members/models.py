@@ -107,10 +107,12 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         SECRETARY = "secretary", _("secretary")
         DEPUTY_SECRETARY = "deputy", _("deputy secretary")
+        STAFF = "staff", _("appointed staff")
         MEMBER = "member", _("member")
 
-    #: The roles that manage the organisation.
-    SECRETARY_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY})
+    #: The roles that manage the organisation: the secretary, and those who do the secretary's work
+    #: for it (a deputy secretary, a staff member appointed to it).
+    SECRETARY_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STAFF})
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(

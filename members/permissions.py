@@ -7,9 +7,9 @@ manages that organisation. Superusers may do everything. Publishers hold the
 """
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Member, Membership
+from .models import Member, Membership, Organisation
 from .roles import PUBLISH_PERMISSION
 
 
@@ -36,14 +36,48 @@ def secretary_organisation_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_secretary_org_ids", None)
     if cached is None:
-        cached = set(
+        # In the same query: which of them have organisations below (the higher organisation's view).
+        below = Organisation.objects.filter(parent_id=OuterRef("organisation_id"))
+        rows = list(
             Membership.objects.current()
             .secretaries()
             .filter(member__user=user)
-            .values_list("organisation_id", flat=True)
+            .values_list("organisation_id", Exists(below))
         )
+        cached = {org_id for org_id, _ in rows}
         user._secretary_org_ids = cached
+        user._secretary_org_ids_with_children = {org_id for org_id, has_children in rows if has_children}
     return cached
+
+
+def overseen_organisation_ids(user) -> set[int]:
+    """The organisations below those the user manages (the higher organisation's view): their
+    meetings, materials and ledgers are the user's to read and to sign off, never to change.
+
+    One query over the tree (id, parent) however deep it is; cached on the user."""
+    if not _signed_in(user):
+        return set()
+    cached = getattr(user, "_overseen_org_ids", None)
+    if cached is None:
+        managed = secretary_organisation_ids(user)
+        cached = set()
+        if getattr(user, "_secretary_org_ids_with_children", None):
+            children: dict[int, list[int]] = {}
+            for pk, parent_id in Organisation.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+                children.setdefault(parent_id, []).append(pk)
+            todo = list(managed)
+            while todo:
+                for child in children.get(todo.pop(), []):
+                    if child not in cached and child not in managed:
+                        cached.add(child)
+                        todo.append(child)
+        user._overseen_org_ids = cached
+    return cached
+
+
+def oversees(user, organisation_id: int | None) -> bool:
+    """Whether the user is a secretary of an organisation above this one."""
+    return organisation_id in overseen_organisation_ids(user)
 
 
 def managed_organisations(user) -> Q:

@@ -25,6 +25,31 @@ class ProblemForm(TextSafeModelForm):
         self.fields["description"].widget.attrs["placeholder"] = _(
             "e.g. Research at the grassroots was sometimes hurried"
         )
+        # The aspect is chosen from the meeting's own aspects (Meeting.aspects), grouped by meeting
+        # when the form offers more than one; clean() checks it belongs to the meeting chosen.
+        offered = list(meetings[:50])
+        groups = [(str(m), [(a, a) for a in m.aspect_list]) for m in offered if m.aspect_list]
+        choices = [("", _("— none of the meeting's aspects —"))]
+        if len(groups) == 1:
+            choices += groups[0][1]
+        else:
+            choices += groups
+        current = self.initial.get("aspect") or (self.instance.aspect if self.instance.pk else "")
+        if current and all(current != value for _g, options in groups for value, _l in options):
+            choices.append((current, current))
+        self.fields["aspect"] = forms.ChoiceField(
+            label=self.fields["aspect"].label,
+            required=False,
+            choices=choices,
+            help_text=self.fields["aspect"].help_text,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, aspect = cleaned.get("meeting"), cleaned.get("aspect")
+        if meeting is not None and aspect and aspect not in meeting.aspect_list:
+            self.add_error("aspect", _("Choose one of the aspects of the meeting chosen, or none."))
+        return cleaned
 
 
 class ItemForm(TextSafeModelForm):

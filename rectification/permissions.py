@@ -10,8 +10,14 @@ where a filter needs one).
 
 from django.db.models import Q
 
-from meetings.permissions import can_manage_meeting
-from members.permissions import is_secretary_of, member_for, secretary_organisation_ids
+from meetings.permissions import can_manage_meeting, overseen
+from members.permissions import (
+    is_secretary_of,
+    member_for,
+    overseen_organisation_ids,
+    oversees,
+    secretary_organisation_ids,
+)
 
 __all__ = [
     "can_cancel",
@@ -53,14 +59,33 @@ def managed_plan_ids(user, plan_model) -> list[int]:
     return cached
 
 
+def overseen_plans(user, plan_model) -> Q:
+    """A filter on items by plan: the plans the user oversees, read-only: those of the organisations
+    below the ones they manage (ids cached on the user), and those of the meetings they supervise (a
+    subquery, so that a member who supervises nothing costs no extra round trip)."""
+    q = NOTHING
+    overseen_ids = overseen_organisation_ids(user)
+    if overseen_ids:
+        cached = getattr(user, "_rectification_overseen_plan_ids", None)
+        if cached is None:
+            cached = list(plan_model.objects.filter(organisation_id__in=overseen_ids).values_list("pk", flat=True))
+            user._rectification_overseen_plan_ids = cached
+        q = Q(plan_id__in=cached)
+    member = member_for(user)
+    if member is not None:
+        q |= Q(plan_id__in=plan_model.objects.filter(meeting__supervisors__member=member).values("pk"))
+    return q
+
+
 def readable_items(user, item_model) -> Q:
-    """Members see the items they are responsible for or lead; secretaries their organisations' items."""
+    """Members see the items they are responsible for or lead; secretaries their organisations' items;
+    the higher organisation and the supervision group the items they oversee."""
     if _anonymous(user):
         return NOTHING
     if user.is_superuser:
         return Q()
     plan_model = item_model._meta.get_field("plan").related_model
-    q = Q(plan_id__in=managed_plan_ids(user, plan_model))
+    q = Q(plan_id__in=managed_plan_ids(user, plan_model)) | overseen_plans(user, plan_model)
     member = member_for(user)
     if member is not None:
         q |= Q(responsible_member=member) | Q(responsible_leader=member)
@@ -78,7 +103,7 @@ def readable_plans(user) -> Q:
         return NOTHING
     if user.is_superuser:
         return Q()
-    q = Q(organisation_id__in=secretary_organisation_ids(user))
+    q = Q(organisation_id__in=secretary_organisation_ids(user)) | overseen(user, prefix="meeting__")
     member = member_for(user)
     if member is not None:
         q |= Q(items__responsible_member=member) | Q(items__responsible_leader=member)
@@ -91,7 +116,7 @@ def readable_problems(user) -> Q:
         return NOTHING
     if user.is_superuser:
         return Q()
-    q = Q(meeting__organisation_id__in=secretary_organisation_ids(user))
+    q = Q(meeting__organisation_id__in=secretary_organisation_ids(user)) | overseen(user, prefix="meeting__")
     member = member_for(user)
     if member is not None:
         q |= Q(about_member=member) | Q(items__responsible_member=member) | Q(items__responsible_leader=member)
@@ -118,8 +143,11 @@ def can_report_progress(user, item) -> bool:
 
 
 def can_verify(user, item) -> bool:
-    """A secretary verifies (or does not confirm) an item, but never one they are responsible for."""
-    return can_manage_item(user, item) and not is_responsible(user, item)
+    """A secretary of the organisation, its deputy or appointed staff, or a secretary of an organisation
+    above it verifies (or does not confirm) an item, but never the member responsible for it."""
+    if is_responsible(user, item):
+        return False
+    return can_manage_item(user, item) or oversees(user, item.plan.organisation_id)
 
 
 def can_reopen(user, item) -> bool:

@@ -323,7 +323,9 @@ def my_items_section(user) -> Section | None:
 
 def dashboard_sections(user) -> list[Section]:
     """A member's own items (when they have any); a secretary's items awaiting verification and overdue items."""
-    sections = []
+    from .rollup import dashboard_section
+
+    sections = dashboard_section(user)
     mine = my_items_section(user)
     if mine is not None and mine["items"]:
         sections.append(mine)

@@ -56,6 +56,23 @@ def _save_item(item: RectificationItem, *, by, reason: str) -> RectificationItem
     return item
 
 
+def _require_verifier(organisation, responsible_member) -> None:
+    """An item is never left with nobody able to verify it: someone other than the member responsible
+    (a secretary, deputy or appointed staff of the organisation or of one above it) must be able to."""
+    from .rollup import verifiers_for
+
+    if responsible_member is not None and not verifiers_for(organisation, responsible_member.pk):
+        raise ValidationError(
+            {
+                "responsible_member": _(
+                    "Nobody but %(name)s could verify this item: appoint a deputy secretary or staff member of "
+                    "%(organisation)s, or make the organisation above it its parent, first."
+                )
+                % {"name": responsible_member.name, "organisation": organisation}
+            }
+        )
+
+
 def _progress_before_done(item: RectificationItem) -> int:
     """The progress an item really has once its "done" is withdrawn (not confirmed, or reopened).
 
@@ -118,6 +135,36 @@ def problem_create(
 
 
 @transaction.atomic
+def problem_from_material(*, material, by, index: int) -> Problem:
+    """The n-th problem an approved material lists, recorded as a problem of its meeting (its aspect
+    and text as the material gives them): the first step of a proposed rectification item. Twice the
+    same problem gives the same record."""
+    from materials.selectors import listed_problems
+
+    if not permissions.can_manage_meeting(by, material.meeting):
+        raise PermissionDenied
+    if not material.is_approved:
+        raise ValidationError(_("Only an approved material's problems become rectification items."))
+    listed = listed_problems(material)
+    if not 0 <= index < len(listed):
+        raise ValidationError(_("The material does not list this problem (any more)."))
+    entry = listed[index]
+    existing = Problem.objects.filter(material=material, description=entry["text"]).first()
+    if existing is not None:
+        return existing
+    aspect = entry["aspect"] if entry["aspect"] in material.meeting.aspect_list else ""
+    return problem_create(
+        meeting=material.meeting,
+        by=by,
+        description=entry["text"],
+        source=Problem.Source.SELF_INSPECTION,
+        aspect=aspect,
+        about_member=None if material.on_behalf_of_group else material.author,
+        material=material,
+    )
+
+
+@transaction.atomic
 def plan_get_or_create(*, meeting: Meeting, by) -> RectificationPlan:
     if not permissions.can_manage_meeting(by, meeting):
         raise PermissionDenied
@@ -145,6 +192,7 @@ def item_create(
         raise PermissionDenied
     if problem is not None and problem.meeting_id != plan.meeting_id:
         raise ValidationError(_("The problem was found at another meeting."))
+    _require_verifier(plan.organisation, responsible_member)
     # The plan's row lock makes concurrent additions to one plan take their numbers one after another.
     plan = RectificationPlan.objects.select_for_update().get(pk=plan.pk)
     last = RectificationItem.objects.filter(plan=plan).aggregate(last=Max("number"))["last"] or 0
@@ -186,6 +234,8 @@ def item_update(*, item: RectificationItem, by, version: int | None = None, **ch
         raise ItemConflict(item)
     for name in changed:
         setattr(item, name, changes[name])
+    if "responsible_member" in changed:
+        _require_verifier(item.plan.organisation, item.responsible_member)
     labels = [RectificationItem._meta.get_field(name).verbose_name for name in changed]
     return _save_item(item, by=by, reason=history.reason(gettext_noop("Changed: %(fields)s"), {"fields": labels}))
 

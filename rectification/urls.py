@@ -22,5 +22,7 @@ urlpatterns = [
     path("plans/<int:pk>/plan.docx", views.plan_docx, name="plan_docx"),
     # Contract with meeting pages: ?material=<id> | ?criticism=<id> | ?opinion=<id> | ?talk=<id> prefill the source.
     path("problems/new/", views.problem_create, name="problem_create"),
+    path("problems/from-material/<int:pk>/", views.problem_from_material, name="problem_from_material"),
+    path("oversight/", views.oversight_rollup, name="rollup"),
     path("meetings/<int:meeting_pk>/report-back/", views.report_back_page, name="report_back"),
 ]

@@ -26,6 +26,10 @@ TABLE = {
     **reports.TABLE,
 }
 ROLES = ["anonymous", "member", "other_member", "secretary", "other_secretary", "publisher", "superuser"]
+#: Roles of the oversight and delegation (checked in the rows that name them): the secretary of the
+#: organisation above `org` (the municipal committee), the supervisor appointed to `meeting`, and
+#: `org`'s deputy secretary.
+ROLES += ["higher_secretary", "supervisor", "deputy"]
 
 
 def _names(resolver=None, namespace=""):
@@ -58,6 +62,7 @@ def objects(db, org, meeting, secretary, member_user, other_member, other_secret
         status=Notice.Status.PUBLISHED,
         publish_at=timezone.now() - datetime.timedelta(days=1),
     )
+    higher, supervisor, deputy = _oversight_users(org, meeting)
     return {
         "org": org,
         "meeting": meeting,
@@ -72,8 +77,36 @@ def objects(db, org, meeting, secretary, member_user, other_member, other_secret
             "other_secretary": other_secretary,
             "publisher": publisher,
             "superuser": superuser,
+            "higher_secretary": higher,
+            "supervisor": supervisor,
+            "deputy": deputy,
         },
     }
+
+
+def _oversight_users(org, meeting):
+    from meetings.models import SupervisionAppointment
+    from members.models import Membership
+
+    from .factories import MemberFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+    committee = OrganisationFactory(name="Municipal Party Committee", kind="committee")
+    org.parent = committee
+    org.save()
+    users = []
+    for username, organisation, role in [
+        ("committee", committee, Membership.Role.SECRETARY),
+        ("supervisor", None, None),
+        ("deputy", org, Membership.Role.DEPUTY_SECRETARY),
+    ]:
+        user = UserFactory(username=username)
+        member = MemberFactory(name=username.title(), user=user)
+        if organisation is not None:
+            MembershipFactory(member=member, organisation=organisation, role=role)
+        else:
+            SupervisionAppointment.objects.create(meeting=meeting, member=member, role="leader")
+        users.append(user)
+    return users
 
 
 @pytest.mark.django_db

@@ -59,3 +59,19 @@ TABLE = {
     "materials:export": {**MEETING, "expect": _expect(404, 302, 302)},
     "materials:export_pdf": {**MEETING, "expect": _expect(404, 302, 302)},
 }
+
+# Oversight and delegation: POST-only actions (a GET is refused by method once signed in).
+POST_ONLY = {"anonymous": "login", **dict.fromkeys(
+    ["member", "other_member", "secretary", "other_secretary", "publisher", "superuser",
+     "higher_secretary", "supervisor", "deputy"], 405)}  # fmt: skip
+TABLE.update(
+    {
+        # The higher organisation's / supervision group's sign-off (agreed / needs changes) of a material.
+        "materials:sign_off": {**MATERIAL, "expect": POST_ONLY},
+        # A secretary drafts the group's material for a presider without an account.
+        "materials:draft_for_presider": {**MEETING, "expect": POST_ONLY},
+    }
+)
+# The higher organisation's secretary, the meeting's supervisor and the deputy read the submitted material.
+for _name in ("materials:detail", "materials:meeting_list"):
+    TABLE[_name]["expect"] = {**TABLE[_name]["expect"], "higher_secretary": 200, "supervisor": 200, "deputy": 200}

@@ -102,3 +102,29 @@ TABLE = {
     "meetings:speech_edit": {"kwargs": _speech, "expect": _manage()},
     "meetings:speech_delete": {"kwargs": _speech, "expect": _manage(405)},
 }
+
+# Sign-in at the meeting (QR code), and the oversight roles on the record.
+TABLE.update(
+    {
+        # The secretary's screen with the QR code, and the list it refreshes: the meeting's managers.
+        "meetings:sign_in": {"kwargs": _meeting, "expect": {**_manage(), "deputy": 200}},
+        "meetings:sign_in_live": {"kwargs": _meeting, "expect": {**_manage(), "deputy": 200}},
+        # Where the code leads: whoever holds a valid code is asked to confirm (the POST checks membership).
+        "meetings:sign_in_scan": {
+            "kwargs": lambda o: {"pk": o["meeting"].pk, "token": _sign_in_token(o["meeting"])},
+            "expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 200)},
+        },
+    }
+)
+TABLE["meetings:detail"]["expect"] = {
+    **TABLE["meetings:detail"]["expect"],
+    "higher_secretary": 200,
+    "supervisor": 200,
+    "deputy": 200,
+}
+
+
+def _sign_in_token(meeting):
+    from meetings.sign_in import make_token
+
+    return make_token(meeting)

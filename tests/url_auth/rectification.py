@@ -93,3 +93,42 @@ TABLE = {
         },
     },
 }
+
+# Oversight and delegation.
+TABLE.update(
+    {
+        # One click on a problem an approved material lists: POST only.
+        "rectification:problem_from_material": {
+            "kwargs": lambda o: {"pk": o["material"].pk},
+            "expect": {
+                "anonymous": "login",
+                **dict.fromkeys(
+                    ["member", "other_member", "secretary", "other_secretary", "publisher", "superuser"], 405
+                ),
+                **dict.fromkeys(["higher_secretary", "supervisor", "deputy"], 405),
+            },
+        },
+        # The roll-up of the organisations below: for the higher organisation and the supervision group.
+        "rectification:rollup": {
+            "expect": {
+                "anonymous": "login",
+                "member": 404,
+                "other_member": 404,
+                "secretary": 404,
+                "other_secretary": 404,
+                "publisher": 404,
+                "superuser": 200,
+                "higher_secretary": 200,
+                "supervisor": 200,
+                "deputy": 404,
+            }
+        },
+    }
+)
+# The item of the meeting below: read by the higher organisation, the supervisor and the deputy.
+TABLE["rectification:item_detail"]["expect"] = {
+    **TABLE["rectification:item_detail"]["expect"],
+    "higher_secretary": 200,
+    "supervisor": 200,
+    "deputy": 200,
+}
