@@ -58,10 +58,17 @@ PAGE_SIZE = 25
 
 
 def _managed_meeting(request, pk, *related) -> Meeting:
-    """The meeting if the user manages it; 404 otherwise (never confirms it exists)."""
-    return get_object_or_404(
-        Meeting.objects.managed_by(request.user).select_related("organisation", *related),
-        pk=pk,
+    """The meeting if the user manages it. One they may read but not change (a meeting they attend, or
+    oversee) is a 403 that says why; any other a 404 (never confirms it exists)."""
+    meeting = Meeting.objects.managed_by(request.user).select_related("organisation", *related).filter(pk=pk).first()
+    if meeting is not None:
+        return meeting
+    readable = Meeting.objects.visible_to(request.user).select_related("organisation").filter(pk=pk).first()
+    if readable is None:
+        raise Http404
+    raise PermissionDenied(
+        _("Only the secretaries of %(org)s change this meeting's record; you can read it on the meeting's page.")
+        % {"org": readable.organisation.name}
     )
 
 

@@ -319,7 +319,10 @@ def test_a_member_reads_the_record_without_edit_controls_or_others_talks(client,
     assert reverse("meetings:edit", args=[meeting.pk]) not in body
     assert "Mark held" not in body
     assert "↔" not in body  # talks of other members stay with the secretaries
-    assert client.post(reverse("meetings:criticism", args=[meeting.pk]), {"content": "x"}).status_code == 404
+    refused = client.post(reverse("meetings:criticism", args=[meeting.pk]), {"content": "x"})
+    assert refused.status_code == 403  # the meeting is theirs to know about: the page says why
+    assert "Only the secretaries of" in refused.content.decode() and "you can read it" in refused.content.decode()
+    assert not meeting.criticisms.filter(content="x").exists()
 
 
 def test_confidential_records_never_reach_the_public_pages(client, org, meeting):
@@ -381,7 +384,9 @@ def test_changes_to_the_parts_of_a_meeting_show_in_its_history(client, org, secr
 def test_a_member_cannot_see_the_history(client, meeting, member_user):
     AttendanceFactory(meeting=meeting, member=member_user.member)
     client.force_login(member_user)
-    assert client.get(reverse("meetings:history", args=[meeting.pk])).status_code == 404
+    response = client.get(reverse("meetings:history", args=[meeting.pk]))
+    assert response.status_code == 403
+    assert "Only the secretaries of" in response.content.decode()
 
 
 def test_the_minutes_hold_a_place_for_the_report_back_of_the_previous_rectification(client, org, secretary):

@@ -1,8 +1,9 @@
 """URL × role table for the meeting record's URLs (see foundation.py for the format).
 
-Pages that change a meeting answer only its organisation's secretaries (and superusers);
-everyone else gets 404, never a 403 that would confirm the meeting exists. POST-only
-URLs answer a GET from a manager with 405.
+Pages that change a meeting answer only its organisation's secretaries (and superusers); a
+member who attends the meeting (so knows it exists) gets a 403 that says why; everyone else
+gets 404, never a 403 that would confirm the meeting exists. POST-only URLs answer a GET from
+a manager with 405.
 """
 
 from meetings.ical import feed_token
@@ -13,10 +14,10 @@ ALL_SIGNED_IN = ["member", "other_member", "secretary", "other_secretary", "publ
 
 
 def _manage(ok=200):
-    """Only the meeting's secretaries (and superusers) reach it."""
+    """Only the meeting's secretaries (and superusers) reach it; its attendee is told why not (403)."""
     return {
         "anonymous": "login",
-        "member": 404,
+        "member": 403,
         "other_member": 404,
         "secretary": ok,
         "other_secretary": 404,
