@@ -3,12 +3,17 @@
 Two places let Western punctuation into a Chinese page: a translation written with it, and a template
 that puts ": " or ", " after a translated word ({% translate "Theme" %}: …), which no translation can
 change. Labels with their value are whole messages ("Theme: %(theme)s"), so the translation sets both.
+And one English phrase with two meanings ("Add an item") is two messages, so each reads right in Chinese.
 """
 
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import PlanFactory
 
 from .test_translations import PO, _entries
 
@@ -40,3 +45,15 @@ def test_templates_do_not_put_western_punctuation_after_translated_text():
         if AFTER_TRANSLATION.search(path.read_text(encoding="utf-8")):
             found.add(relative)
     assert found <= NOT_YET, sorted(found - NOT_YET)
+
+
+@pytest.mark.django_db
+def test_the_plans_add_an_item_is_not_the_agendas(client, org, secretary):
+    """ "Add an item" of a rectification plan and of an agenda are two messages (a context tells them apart)."""
+    plan = PlanFactory(meeting__organisation=org, organisation=org)
+    client.force_login(secretary)
+    client.cookies["django_language"] = "zh-hans"
+    plan_page = client.get(reverse("rectification:plan_detail", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    agenda_page = client.get(reverse("meetings:agenda", args=[plan.meeting_id]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "新增整改事项" in plan_page.content.decode() and "添加议程" not in plan_page.content.decode()
+    assert "添加议程" in agenda_page.content.decode()
