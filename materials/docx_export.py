@@ -99,6 +99,7 @@ def write_meeting_materials(meeting, materials, stream) -> None:
         doc.add_part(entry)
         doc.add_paragraph(_byline(material), align="center", indent=False, style="Subtitle")
         _write_body(doc, material)
+        doc.spool()  # one material in memory at a time
     doc.save(stream)
 
 

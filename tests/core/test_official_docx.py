@@ -198,3 +198,30 @@ def test_libreoffice_embeds_chinese_faces_for_title_body_and_levels():
     pdf, _info = soffice_pdf(_report())
     for face in (b"NotoSerifCJK", b"UKai", b"NotoSansCJK"):
         assert face in pdf, face
+
+
+@pytest.mark.django_db
+def test_a_spooled_bundle_reads_back_like_one_built_in_memory():
+    """spool() moves each written part to disk; the saved document is the same, in the same order."""
+
+    def bundle(spool: bool):
+        doc = OfficialDocument(title="汇编", author="党组")
+        doc.add_title("汇编")
+        doc.start_numbered_section(cover=True)
+        doc.add_contents([f"材料{i}" for i in range(3)], heading="目录")
+        for i in range(3):
+            doc.add_part(f"材料{i}")
+            doc.add_heading("存在的问题")
+            doc.add_markdown(f"**第{i}份**的问题。\n\n1. 一\n2. 二\n\n| 甲 | 乙 |\n|---|---|\n| {i} | x |")
+            if spool:
+                doc.spool()
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return open_docx(buffer.getvalue())
+
+    spooled, in_memory = bundle(True), bundle(False)
+    assert texts(spooled) == texts(in_memory)
+    assert [p.style.name for p in spooled.paragraphs] == [p.style.name for p in in_memory.paragraphs]
+    assert len(spooled.tables) == 3 and len(spooled.sections) == 2
+    assert_official_layout(spooled)
+    assert [r.bold for r in runs_with(spooled, "第2份")] == [True]
