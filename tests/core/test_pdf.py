@@ -245,6 +245,26 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(client, meeting, me
     assert seen == 40
 
 
+@pytest.mark.django_db
+def test_the_minutes_never_leave_an_agenda_items_heading_alone_at_the_foot_of_a_page(
+    client, meeting, secretary, tmp_path
+):
+    sentence = "会议逐项听取了情况通报，与会同志结合分工认真讨论。"
+    for n in range(1, 31):
+        AgendaItemFactory(meeting=meeting, order=n, title=f"第{n}项议题", record="\n".join([sentence] * (n % 6 + 1)))
+    client.force_login(secretary)
+    reader, _path = _pdf(client, reverse("meetings:pdf", args=[meeting.pk]), tmp_path)
+    seen = 0
+    for page in reader.pages:
+        text = PAGE_NUMBER.sub("", _squash(page.extract_text()))
+        for n in range(1, 31):
+            marker = f"{n}.第{n}项议题"
+            if marker in text:
+                seen += 1
+                assert text.split(marker, 1)[1].startswith(sentence[:6]), f"{marker!r} alone at the foot of a page"
+    assert seen == 30
+
+
 # --- rectification ---------------------------------------------------------------------------------------
 
 
