@@ -355,3 +355,28 @@ def test_an_old_or_forged_code_or_an_outsider_is_refused(client, monkeypatch, me
     response = client.post(reverse("meetings:sign_in_scan", args=[preparing.pk, make_token(preparing)]))
     assert response.status_code == 403 and "not a member" in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+# --- the demo --------------------------------------------------------------------------------
+
+
+def test_the_demo_has_the_municipal_committee_above_both_groups_with_its_supervision_group(
+    client, db, settings, monkeypatch
+):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # a rerun adds nothing
+    assert client.login(username="committee", password="demo-pass-for-tests")
+    response = client.get(reverse("rectification:rollup"))
+    names = [row.organisation.name for row in response.context["rows"]]
+    assert names == sorted(["中共重庆市人民政府党组", "中共重庆市渝中区人民政府党组"])
+    assert MaterialSignOff.objects.filter(decision="agreed").count() == 1
+    assert MaterialSignOff.objects.filter(decision="needs_changes").count() == 1
+    seed = Meeting.objects.get(title="市政府党组2022年度民主生活会")
+    assert seed.supervisors.get().member.name == "刘明"
+    assert client.login(username="supervisor", password="demo-pass-for-tests")
+    assert client.get(seed.get_absolute_url()).status_code == 200
+    assert Membership.objects.filter(role=Membership.Role.DEPUTY_SECRETARY, member__user__username="secretary").exists()

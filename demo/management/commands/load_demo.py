@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.oversight import load_oversight_demo
 from demo.rectification import load_rectification_demo
 from materials.models import InspectionMaterial, MaterialRevision
 from meetings.models import (
@@ -118,7 +119,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         if printed:
             self.stdout.write(
-                f"Demo accounts admin, secretary, member, publisher, secretary2, member2; password: {password}"
+                "Demo accounts admin, secretary, member, publisher, secretary2, member2, committee (the municipal "
+                f"committee above both groups), supervisor (its supervision group); password: {password}"
             )
 
     def _stored_password(self) -> str:
@@ -338,6 +340,9 @@ class Loader:
         self.district(district, committee, secretary2_user, member2_user, publisher_user)
         self.rectification(previous, meeting, group, district)
         self.next_meeting(meeting, group, hu)
+        load_oversight_demo(
+            self, committee=committee, meeting=meeting, supervisor_name=SUPERVISOR, supervisor_posts=SUPERVISOR_POSTS
+        )
         # Notices were written with the ORM: bring their search vectors up to date.
         update_search_vectors(Notice.objects.all())
         return self.created
