@@ -344,6 +344,23 @@ def material_attach(*, material: InspectionMaterial, by, file) -> MaterialAttach
 
 
 @transaction.atomic
+def material_attachment_remove(*, attachment: MaterialAttachment, by) -> None:
+    """The author removes an attachment while the material is still a draft or returned; once submitted,
+    the files stay as the reviewer saw them."""
+    material = attachment.material
+    if not is_author(by, material):
+        raise PermissionDenied(_("Only the author removes the attachments of this material."))
+    current = _lock(material)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("Attachments can be removed only while the material is a draft or returned."))
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    _history(current, by, history.reason(gettext_noop("Attachment removed: %(name)s"), {"name": name}))
+    current.save(update_fields=["updated_at"])  # a line in the material's history; its text is unchanged
+
+
+@transaction.atomic
 def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialText:
     """Read a Word document into editor text; the document is kept as the material's source attachment.
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("materials/<int:pk>/sign-off/", views.material_sign_off, name="sign_off"),
     path("materials/<int:pk>/diff/", views.material_diff, name="diff"),
     path("materials/attachments/<int:pk>/", views.material_attachment, name="attachment"),
+    path("materials/attachments/<int:pk>/remove/", views.material_attachment_remove, name="attachment_remove"),
 ]

@@ -452,6 +452,21 @@ def material_attachment(request, pk):
 
 
 @login_required
+def material_attachment_remove(request, pk):
+    """POST: the author removes an attachment from a draft or returned material; a refusal says why."""
+    attachment = get_object_or_404(MaterialAttachment.objects.select_related("material"), pk=pk)
+    material = attachment.material
+    if not InspectionMaterial.objects.visible_to(request.user).filter(pk=material.pk).exists():
+        raise Http404
+    return post_action(
+        request,
+        lambda: services.material_attachment_remove(attachment=attachment, by=request.user),
+        _("Attachment removed: %(name)s") % {"name": attachment.original_name},
+        reverse("materials:edit", args=[material.pk]) if material.is_editable else material.get_absolute_url(),
+    )
+
+
+@login_required
 def material_export(request, meeting_pk):
     """The meeting's approved materials bound into one Word document for the archive (secretaries)."""
     meeting = get_object_or_404(Meeting.objects.managed_by(request.user).select_related("organisation"), pk=meeting_pk)

@@ -101,8 +101,13 @@ class ProgressForm(TextSafeForm):
             attrs={"rows": 3, "placeholder": _("e.g. Ten days of research done in two townships, two reports written")}
         ),
     )
-    # No min/max here: the service gives the clear message, and the form keeps what was typed.
-    percent = forms.IntegerField(label=_("Progress (%)"), help_text=_("From 0 to 100, e.g. 50 when half is done."))
+    # min and max: the browser's number field and the form say it at once (the service checks again).
+    percent = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("From 0 to 100, e.g. 50 when half is done."),
+    )
     done = forms.BooleanField(label=_("Finished: ask for verification"), required=False)
     evidence = MultipleFileField(
         label=_("Evidence (.pdf .docx .jpg .png, at most 20 MB each)"),

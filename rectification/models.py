@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,9 @@ from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, Solicite
 from members.models import Member, Organisation
 
 from .querysets import ProblemQuerySet, RectificationItemQuerySet, RectificationPlanQuerySet
+
+#: A percentage: the model's validators (forms built from it, the admin) as well as the database's check.
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class Problem(models.Model):
@@ -169,7 +173,7 @@ class RectificationItem(models.Model):
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
     completion_note = models.TextField(_("completion note"), blank=True)
     status_reason = models.TextField(
         _("reason"), blank=True, help_text=_("Why the item was cancelled, reopened or not confirmed.")
@@ -267,7 +271,7 @@ class ProgressReport(models.Model):
     )
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("progress"))
-    percent = models.PositiveSmallIntegerField(_("percent"))
+    percent = models.PositiveSmallIntegerField(_("percent"), validators=PERCENT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -344,7 +348,7 @@ class ReportBack(models.Model):
         RectificationItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="report_backs"
     )
     status = models.CharField(_("status"), max_length=20, choices=RectificationItem.Status.choices)
-    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
     note = models.TextField(_("note"), blank=True)
     taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
 

@@ -278,6 +278,24 @@ def item_report_progress(
 
 
 @transaction.atomic
+def evidence_remove(*, evidence: Evidence, by) -> None:
+    """The responsible member takes a piece of evidence back while the item is still being worked on (open
+    or in progress): once it is reported done, the evidence stays as the verifier saw it."""
+    item = RectificationItem.objects.select_for_update().get(pk=evidence.report.item_id)
+    if not permissions.can_report_progress(by, item):
+        raise PermissionDenied(_("Only the responsible member removes evidence from this item's progress reports."))
+    if item.status not in (S.OPEN, S.IN_PROGRESS):
+        raise ValidationError(
+            _("Evidence can be removed only while the item is open or in progress (this one is %(status)s).")
+            % {"status": item.get_status_display()}
+        )
+    name = evidence.original_name
+    evidence.file.delete(save=False)
+    evidence.delete()
+    _save_item(item, by=by, reason=history.reason(gettext_noop("Evidence removed: %(name)s"), {"name": name}))
+
+
+@transaction.atomic
 def item_verify(*, item: RectificationItem, by, confirmed: bool, comment: str = "") -> Verification:
     item = RectificationItem.objects.select_for_update().select_related("plan__meeting").get(pk=item.pk)
     if permissions.is_responsible(by, item):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("items/<int:pk>/reopen/", views.item_reopen, name="item_reopen"),
     path("items/<int:pk>/cancel/", views.item_cancel, name="item_cancel"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:pk>/plan.docx", views.plan_docx, name="plan_docx"),

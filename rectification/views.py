@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import pdf
 from core.official_docx import docx_response
 from core.uploads import private_download
-from core.views import error_text, errors_to_form
+from core.views import error_text, errors_to_form, post_action
 from materials.models import InspectionMaterial
 from meetings.models import CriticismRecord, HeartToHeartTalk, Meeting, SolicitedOpinion
 from members.permissions import is_secretary
@@ -373,6 +373,23 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@login_required
+def evidence_remove(request, pk):
+    """POST: the responsible member removes a piece of evidence while the item is open or in progress."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(
+            report__item__in=RectificationItem.objects.visible_to(request.user).values("pk")
+        ).select_related("report__item"),
+        pk=pk,
+    )
+    return post_action(
+        request,
+        lambda: services.evidence_remove(evidence=evidence, by=request.user),
+        _("Evidence removed: %(name)s") % {"name": evidence.original_name},
+        evidence.report.item,
+    )
 
 
 @login_required

@@ -52,6 +52,8 @@ TABLE = {
     "materials:review": {**MATERIAL, "expect": _expect(405, 405, 405, others=405)},
     "materials:diff": {**MATERIAL, "expect": _expect(200, 200, 200)},
     "materials:attachment": {"kwargs": lambda o: {"pk": _attachment(o).pk}, "expect": _expect(200, 200, 200)},
+    # POST only (the author, while the material is a draft or returned): a GET is refused by method.
+    "materials:attachment_remove": {"kwargs": lambda o: {"pk": _attachment(o).pk}, "expect": _expect(405, 405, 405)},
     "materials:meeting_list": {**MEETING, "expect": _expect(200, 200, 200)},
     # Only attendees write materials; the member already has one, so GET leads to it.
     "materials:start": {**MEETING, "expect": _expect(302, 404, 404)},

@@ -64,6 +64,11 @@ TABLE = {
     "rectification:item_reopen": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:item_cancel": {"kwargs": _item, "expect": ITEM_SCOPED},
     "rectification:evidence_download": {"kwargs": _evidence, "expect": ITEM_SCOPED},
+    # POST only (the responsible member, while the item is open or in progress): a GET is refused by method.
+    "rectification:evidence_remove": {
+        "kwargs": _evidence,
+        "expect": {**ITEM_SCOPED, "member": 405, "secretary": 405, "superuser": 405},
+    },
     "rectification:plan_detail": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
     "rectification:plan_pdf": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
     # Recording problems and adding items is the secretaries' work: others have nothing in scope here.
