@@ -114,10 +114,10 @@ def meeting_detail(request, pk):
             selectors.what_is_missing_to_hold(meeting, attendances) if meeting.is_preparing else []
         )
         context["missing_to_close"] = selectors.what_is_missing_to_close(meeting) if meeting.is_held else []
-        if meeting.is_upcoming:
-            context["checklist"] = selectors.readiness_checklist(meeting, attendances)
-            context["checklist_open"] = [c for c in context["checklist"] if not c["done"]]
-            context["hold_form"] = HoldForm()
+        # The readiness checklist: the next step while the meeting is prepared, its record once held.
+        context["checklist"] = selectors.readiness_checklist(meeting, attendances)
+        context["checklist_open"] = [c for c in context["checklist"] if not c["done"]]
+        context["hold_form"] = HoldForm()
     return render(request, "meetings/meeting_detail.html", context)
 
 

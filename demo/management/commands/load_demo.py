@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.oversight import load_oversight_demo
+from demo.readiness import load_readiness_demo
 from demo.rectification import load_rectification_demo
 from materials.models import InspectionMaterial, MaterialRevision
 from meetings.models import (
@@ -343,6 +344,7 @@ class Loader:
         load_oversight_demo(
             self, committee=committee, meeting=meeting, supervisor_name=SUPERVISOR, supervisor_posts=SUPERVISOR_POSTS
         )
+        load_readiness_demo(self, meeting=meeting, secretary_user=secretary_user)
         # Notices were written with the ORM: bring their search vectors up to date.
         update_search_vectors(Notice.objects.all())
         return self.created
