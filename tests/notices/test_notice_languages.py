@@ -228,3 +228,17 @@ def test_a_draft_is_saved_in_the_language_of_its_record(secretary, meeting):
     assert notice.language == Notice.Language.EN  # "Party Group of the Municipal Government"
     assert timezone.now()  # the draft is not public
     assert not notice.is_live
+
+
+def test_notices_written_before_they_knew_their_language_are_guessed_by_their_text():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("notices.migrations.0003_language_and_translation")
+    chinese = NoticeFactory(title="市政府党组召开民主生活会", body="会议强调。")
+    english = NoticeFactory(title="The party group holds its meeting", body="The meeting stressed unity.")
+    mixed = NoticeFactory(title="Notice", body="胡衡华主持会议。")
+    migration.guess_languages(apps, None)
+    languages = dict(Notice.objects.values_list("pk", "language"))
+    assert languages == {chinese.pk: "zh-hans", english.pk: "en", mixed.pk: "zh-hans"}
