@@ -422,8 +422,11 @@ class OfficialDocument:
             style(f"Heading {level + 1}", _ppr(first_line_chars=2, keep_next=True, outline=level),
                   _rpr(east_asia=font, size=BODY_SIZE, squeeze=True))  # fmt: skip
         style("Subtitle", _ppr(align="center", keep_next=True), _rpr(east_asia=KAITI, size=BODY_SIZE, squeeze=True))
-        style("TOC Heading", _ppr(align="center", keep_next=True, line=LINE_PITCH * 3 // 2, snap=False),
+        style("TOC Heading", _ppr(align="center", keep_next=True, line=LINE_PITCH * 3 // 2, snap=False, outline=9),
               _rpr(east_asia=HEITI, size=BODY_SIZE))  # fmt: skip
+        # The template bases "TOC Heading" on "Heading 1", whose outline level would put the contents'
+        # own heading into the contents: based on Normal, and body text (level 9) outright.
+        styles["TOC Heading"].base_style = styles["Normal"]
         style("Quote", _ppr(first_line_chars=2), _rpr(east_asia=KAITI, size=BODY_SIZE, squeeze=True))
         style("Footer", _ppr(align="right", snap=False), _rpr(east_asia=SONGTI, size=PAGE_NUMBER_SIZE, latin=SONGTI))
         style("Header", _ppr(align="center", snap=False), _rpr(east_asia=BODY_FONT, size=BODY_SIZE))

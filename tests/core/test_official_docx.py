@@ -132,7 +132,9 @@ def test_contents_list_the_parts_only_never_themselves():
     assert outline_1 == ["张三的材料", "李四的材料"]
     contents_heading = next(p for p in document.paragraphs if p.text == "目录")
     assert contents_heading.style.name == "TOC Heading"
-    assert document.styles["TOC Heading"].element.find(".//" + qn("w:outlineLvl")) is None  # not listed
+    toc_heading = document.styles["TOC Heading"]
+    assert toc_heading.base_style.name == "Normal"  # not Heading 1, whose outline level it would inherit
+    assert toc_heading.element.find(".//" + qn("w:outlineLvl")).get(qn("w:val")) == "9"  # body text: not listed
     assert document.styles["Heading 2"].element.find(".//" + qn("w:outlineLvl")).get(qn("w:val")) == "1"
     entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
     assert entries == ["张三的材料", "李四的材料"]
