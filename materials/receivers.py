@@ -3,7 +3,7 @@ meeting's readiness checklist."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .models import InspectionMaterial
 
@@ -36,7 +36,7 @@ def material_checks(sender, meeting, attendances=None, **kwargs) -> list:
         detail = _("List the members on the attendance sheet: each writes a material.")
     elif waiting:
         detail = _("Not yet approved: %(names)s.") % {
-            "names": _(", ").join(
+            "names": pgettext("between phrases", ", ").join(
                 _("%(name)s (%(status)s)") % {"name": m.name, "status": status.get(m.pk, _("not started"))}
                 for m in waiting
             )

@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.dashboard import Section
 from members.models import Member, Membership
@@ -141,7 +141,9 @@ def meeting_checks(meeting: Meeting, attendances=None) -> list[Check]:
         talk_detail = _("List the members on the attendance sheet: each talks with the principal leader.")
     elif open_pairs:
         talk_detail = _("Still to talk: %(pairs)s.") % {
-            "pairs": _(", ").join(_("%(a)s with %(b)s") % {"a": a.name, "b": b.name} for a, b in open_pairs)
+            "pairs": pgettext("between phrases", ", ").join(
+                _("%(a)s with %(b)s") % {"a": a.name, "b": b.name} for a, b in open_pairs
+            )
         }
     else:
         talk_detail = _("The principal leader has talked with each of the %(n)s members.") % {"n": len(pairs)}
@@ -206,7 +208,8 @@ def what_is_missing_in_minutes(meeting: Meeting, attendances=None) -> list[str]:
     ]
     if silent:
         missing.append(
-            _("The minutes record no criticism or self-criticism by %(names)s.") % {"names": _(", ").join(silent)}
+            _("The minutes record no criticism or self-criticism by %(names)s.")
+            % {"names": pgettext("between names", ", ").join(silent)}
         )
     if not any(s.kind == Speech.Kind.CONCLUDING for s in meeting.speeches.all()):
         missing.append(_("The minutes have no concluding speech."))

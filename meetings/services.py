@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from core import history
 from members.models import Member, Membership
@@ -225,7 +225,7 @@ def meeting_mark_held(*, meeting: Meeting, by, override_reason: str = "") -> Mee
                 "The readiness checklist is not complete: %(items)s. Complete it, or write the reason"
                 " for holding the meeting anyway."
             )
-            % {"items": _("; ").join(str(c["label"]) for c in still_open)},
+            % {"items": pgettext("between phrases", "; ").join(str(c["label"]) for c in still_open)},
             code="checklist_open",
         )
     meeting.status = Meeting.Status.HELD
