@@ -187,6 +187,14 @@ def test_the_newsroom_sets_the_language_and_links_a_translation(client, publishe
     draft.refresh_from_db()
     assert draft.language == "en" and draft.translation_of == other and other.other_version() == draft
 
+    # The newsroom's list says each notice's language.
+    listing = client.get(reverse("newsroom:list")).content.decode()
+    assert f'lang="en">{draft.title}</a> <span class="badge text-bg-light border notice-language">English<' in listing
+    assert (
+        f'lang="zh-Hans">{other.title}</a> <span class="badge text-bg-light border notice-language">Simplified Chi'
+        in listing
+    )
+
     # Sent without the field (an older page), the link stays.
     client.post(url, {k: v for k, v in data.items() if k != "translation_of"} | {"version": draft.version})
     draft.refresh_from_db()
