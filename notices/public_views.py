@@ -36,7 +36,17 @@ from .models import Notice, NoticeImage
 
 PER_PAGE = 20
 SEARCH_PER_PAGE = 10
-LIST_FIELDS = ("id", "title", "slug", "dateline", "publish_at", "created_at", "source_organ", "organisation")
+LIST_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "language",
+    "dateline",
+    "publish_at",
+    "created_at",
+    "source_organ",
+    "organisation",
+)
 
 
 def _published():

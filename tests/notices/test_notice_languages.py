@@ -250,3 +250,18 @@ def test_notices_written_before_they_knew_their_language_are_guessed_by_their_te
     migration.guess_languages(apps, None)
     languages = dict(Notice.objects.values_list("pk", "language"))
     assert languages == {chinese.pk: "zh-hans", english.pk: "en", mixed.pk: "zh-hans"}
+
+
+def test_lists_mark_each_title_with_its_language(client, pair, django_assert_max_num_queries):
+    original, translation = pair
+    for url in ("/", "/notices/"):
+        page = Elements(client.get(url).content.decode())
+        assert page.find("a", href=original.get_absolute_url(), lang="zh-Hans"), url
+        assert page.find("a", href=translation.get_absolute_url(), lang="en"), url
+    sidebar = _page(client, original)  # the sidebar's latest notices
+    assert sidebar.find("a", href=translation.get_absolute_url(), lang="en")
+    for i in range(5):
+        published(title=f"More {i}", body=EN_BODY, language="en")
+    page_cache.invalidate_local()
+    with django_assert_max_num_queries(8):  # the language comes with the list, not a query per title
+        assert client.get("/notices/").status_code == 200
