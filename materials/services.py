@@ -52,6 +52,7 @@ class MaterialText:
     problems: str = ""
     causes: str = ""
     measures: str = ""
+    preamble: str = ""  # of a Word import: the paragraphs before its first section (also at the head of `problems`)
 
     @classmethod
     def of(cls, material) -> "MaterialText":
@@ -510,6 +511,7 @@ def imported_text(result: word_import.Sorted) -> MaterialText:
         problems="\n\n".join(part for part in (result.preamble, result.problems) if part),
         causes=result.causes,
         measures=result.measures,
+        preamble=result.preamble,
     )
 
 

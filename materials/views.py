@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -373,7 +374,16 @@ def material_edit(request, pk):
                         "Your typed text was kept in: %(boxes)s. The text of %(name)s for these boxes was not "
                         "imported; empty a box and import again to use the file's text there."
                     )
-                    % {"boxes": ", ".join(kept), "name": upload.name},
+                    % {"boxes": pgettext("between names", ", ").join(kept), "name": upload.name},
+                )
+            if imported.preamble:
+                messages.info(
+                    request,
+                    _(
+                        "The opening paragraphs of %(name)s, before its first section, are at the top of "
+                        "“%(box)s”: keep, move or delete them there."
+                    )
+                    % {"name": upload.name, "box": form.fields["problems"].label},
                 )
             messages.success(
                 request,
@@ -496,9 +506,7 @@ def material_docx(request, pk):
             "n": shown_revision.number
         }
     name = f"{slugify(str(material), allow_unicode=True) or 'material'}-{material.pk}.docx"
-    return docx_response(
-        lambda stream: write_material(material, stream, text=shown_revision, note=note), filename=name
-    )
+    return docx_response(lambda stream: write_material(material, stream, text=shown_revision, note=note), filename=name)
 
 
 @login_required

@@ -331,6 +331,8 @@ def test_import_in_the_editor_takes_the_title_and_shows_the_table_once_saved(cli
     data["import_file"] = upload("王五.docx", content)
     html = client.post(url, data).content.decode()
     assert 'value="王五同志2022年度民主生活会个人对照检查材料"' in html  # the start title is replaced
+    assert "before its first section, are at the top of “Other problems”" in html  # where the preamble went
+    assert ">按照市委关于召开2022年度民主生活会的通知要求" in html  # …the problems box starts with it
     data = form_data(draft, action="import", title="我自己的标题", aspect_0="", aspect_1="", causes="", measures="")
     data["import_file"] = upload("王五.docx", content)
     html = client.post(url, data).content.decode()
