@@ -24,11 +24,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import http.client
+import json
 import os
 import platform
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -307,25 +309,38 @@ def write_results(results: dict, sizes: list[int]):
     path.write_text(doc[:start] + "\n" + text + "\n" + doc[end:])
 
 
+RESULTS = Path(tempfile.gettempdir()) / "bench_memory_results.json"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (one size)")
+    parser.add_argument("--only", choices=["xlsx", "docx"], help="measure one of the exports")
+    parser.add_argument(
+        "--keep", action="store_true", help=f"add to the figures of earlier runs (kept in {RESULTS}) in the report"
+    )
     args = parser.parse_args()
     _django()
-    results = {}
+    stored = json.loads(RESULTS.read_text()) if args.keep and RESULTS.exists() else {}
+    results = {tuple(json.loads(key)): value for key, value in stored.items()}
     for items in args.items:
         facts = prepare(items, args.reuse)
         cookie = facts["cookie"]
-        results[("ledger .xlsx, every item", items)] = measure("/rectification/export.xlsx", cookie)
-        for count, pk in sorted(facts["meetings"].items()):
-            results[(f".docx bundle of {count} materials", items)] = measure(
-                f"/meetings/{pk}/materials/export.docx", cookie
-            )
-        for key, r in results.items():
-            if key[1] == items:
-                print(key, {k: round(v, 1) for k, v in r.items()}, flush=True)
-    write_results(results, args.items)
+        cases = []
+        if args.only in (None, "xlsx"):
+            cases.append(("ledger .xlsx, every item", "/rectification/export.xlsx"))
+        if args.only in (None, "docx"):
+            cases += [
+                (f".docx bundle of {count} materials", f"/meetings/{pk}/materials/export.docx")
+                for count, pk in sorted(facts["meetings"].items())
+            ]
+        for name, path in cases:
+            results[(name, items)] = measure(path, cookie)
+            print((name, items), {k: round(v, 1) for k, v in results[(name, items)].items()}, flush=True)
+            RESULTS.write_text(json.dumps({json.dumps(list(key)): value for key, value in results.items()}))
+    sizes = sorted({items for _name, items in results})
+    write_results(dict(sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1]))), sizes)
 
 
 if __name__ == "__main__":

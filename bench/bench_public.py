@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/mr_bench_public"
 SEARCH_TERMS = ["整改", "民主生活会", "对照检查", "谈心谈话", "整改台账", "批评与自我批评", "督导组", "形式主义",
-                "调查研究", "rectification", "supervision", "市教委党组", "党的二十大", "新起点", "高质量发展",
+                "调查研究", "rectification", "supervision", "卫生健康委党组", "渝中区", "解放碑街道", "高质量发展",
                 "不存在的词语", "ledger", "组织生活会", "政治体检", "基层减负"]  # fmt: skip
 
 
@@ -162,22 +162,33 @@ def throughput(port, paths, duration):
     return (wrk if shutil.which("wrk") else python_load)(port, paths, duration)
 
 
-def search_latency(port: int, rounds: int) -> tuple[float, float, float]:
+# Each query in one of these ways, in turn: the first page best match first and newest first, and a
+# page deep in the matches (the 20th ranked page is inside the ranked window, the 200th is past it).
+SEARCH_MODES = [("relevance", 1), ("date", 1), ("relevance", 20), ("date", 200)]
+
+
+def search_latency(port: int, rounds: int) -> tuple[float, float, float, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port)
     times = []
+    by_mode: dict[str, list[float]] = {}
     from urllib.parse import quote
 
     for i in range(rounds):
         term = SEARCH_TERMS[i % len(SEARCH_TERMS)]
-        path = f"/search/?q={quote(term)}&n={i}"  # distinct URL: never served from the page cache
+        sort, page = SEARCH_MODES[(i // len(SEARCH_TERMS)) % len(SEARCH_MODES)]
+        # distinct URL: never served from the page cache
+        path = f"/search/?q={quote(term)}&sort={sort}&page={page}&n={i}"
         start = time.perf_counter()
         conn.request("GET", path)
         response = conn.getresponse()
         response.read()
-        times.append((time.perf_counter() - start) * 1000)
+        elapsed = (time.perf_counter() - start) * 1000
+        times.append(elapsed)
+        by_mode.setdefault(f"{sort}, page {page}", []).append(elapsed)
         assert response.status == 200, (path, response.status)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], times[-1]
+    p95s = {mode: sorted(ts)[max(0, int(len(ts) * 0.95) - 1)] for mode, ts in by_mode.items()}
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], times[-1], p95s
 
 
 def cpu_per_request(paths_by_name: dict, n: int = 2000) -> dict:
@@ -224,6 +235,9 @@ def main():
     parser.add_argument("--search-rounds", type=int, default=400)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--no-write", action="store_true", help="do not rewrite bench/public.md")
+    parser.add_argument(
+        "--search-only", action="store_true", help="measure search only (its line in bench/public.md is replaced)"
+    )
     args = parser.parse_args()
 
     ensure_database(args.database_url)
@@ -234,6 +248,9 @@ def main():
         list_paths = ["/notices/"] + [f"/notices/?page={p}" for p in range(2, 6)]
         for paths in [["/bench/hello/"], notice_paths, list_paths, ["/"], ["/search/?q=%E6%95%B4%E6%94%B9"]]:
             throughput(args.port, paths, 2)  # warm-up: fills each worker's page cache, loads jieba
+        if args.search_only:
+            p50, p95, worst, p95s = search_latency(args.port, args.search_rounds)
+            return _search_only(args, facts, p50, p95, worst, p95s)
         # Interleaved rounds, median of the per-round ratios: the machine is shared, so its load
         # drifts; comparing each page with a trivial-view run next to it keeps the ratio fair.
         sets = {"hello": ["/bench/hello/"], "notice": notice_paths, "list": list_paths, "home": ["/"]}
@@ -241,7 +258,7 @@ def main():
         for _ in range(args.rounds):
             for name, paths in sets.items():
                 runs[name].append(throughput(args.port, paths, args.duration))
-        p50, p95, worst = search_latency(args.port, args.search_rounds)
+        p50, p95, worst, p95s = search_latency(args.port, args.search_rounds)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -278,8 +295,7 @@ def main():
         + ", ".join(f"{name} {us:.0f} µs ({cpu['hello'] / us:.2f})" for name, us in cpu.items())
         + ".",
         "",
-        f"Search, {args.search_rounds} distinct (uncached) queries one at a time, {len(SEARCH_TERMS)} terms "
-        f"from common (整改) to absent: p50 {p50:.1f} ms, **p95 {p95:.1f} ms** (target < 50 ms), max {worst:.1f} ms.",
+        _search_line(args, facts, p50, p95, worst, p95s),
     ]
     report = "\n".join(lines)
     print(report)
@@ -297,6 +313,28 @@ def main():
             text = (text or "# Public site benchmark\n\n") + "\n" + block + "\n"
         md.write_text(text, encoding="utf-8")
     return 0 if ok else 1
+
+
+def _search_line(args, facts, p50, p95, worst, p95s) -> str:
+    modes = "; ".join(f"{mode} p95 {ms:.1f} ms" for mode, ms in p95s.items())
+    return (
+        f"Search over {facts['published']:,} notices, {args.search_rounds} distinct (uncached) queries one at a time, "
+        f"{len(SEARCH_TERMS)} terms from common (整改) to absent, each counted in full: p50 {p50:.1f} ms, "
+        f"**p95 {p95:.1f} ms** (target < 50 ms), max {worst:.1f} ms ({modes})."
+    )
+
+
+def _search_only(args, facts, p50, p95, worst, p95s) -> int:
+    line = _search_line(args, facts, p50, p95, worst, p95s)
+    print(line)
+    if not args.no_write:
+        md = ROOT / "bench" / "public.md"
+        text = md.read_text(encoding="utf-8")
+        start = text.index("<!-- results -->")
+        at = text.index("Search", text.index("\n\nSearch", start) + 2)
+        end = text.index("\n", at)
+        md.write_text(text[:at] + line + text[end:], encoding="utf-8")
+    return 0 if p95 < 50 else 1
 
 
 if __name__ == "__main__":
