@@ -5,9 +5,9 @@
   them: not itself, not their sections), then each material from a new page.
 - `write_material`: one material (a member's, or the leading group's) on its own.
 
-Each material reads as an official document: its title in 小标宋, who wrote it, then
-一、problems found (（一）each aspect), 二、causes, 三、rectification measures; the Markdown's
-bold, italic, lists (each numbered from 1) and tables are kept.
+Each material reads as an official document: its title in 小标宋, who wrote it, its opening
+paragraphs (导语) as body text, then 一、problems found (（一）each aspect), 二、causes,
+三、rectification measures; the Markdown's bold, italic, lists (each numbered from 1) and tables are kept.
 """
 
 import io
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.markdown import render_markdown
 from core.official_docx import OfficialDocument
 from core.text import one_line
 
@@ -37,9 +38,12 @@ def _byline(material) -> str:
 
 
 def _write_body(doc: OfficialDocument, material, text=None) -> None:
-    """一、problems (（一）per aspect), 二、causes, 三、measures. `text` is what to show (a revision, or
-    the material itself)."""
+    """The opening paragraphs (body text), then 一、problems (（一）per aspect), 二、causes, 三、measures.
+    `text` is what to show (a revision, or the material itself)."""
     text = text or material
+    if (getattr(text, "preamble", "") or "").strip():
+        # Body paragraphs: a Markdown heading in it is a bold paragraph, never a level that would take "一、".
+        doc.add_html(render_markdown(text.preamble), heading_levels=dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6")))
     doc.add_heading(_("Problems found"), 1)
     sections = [s for s in (text.problem_sections or []) if (s.get("text") or "").strip()]
     for section in sections:

@@ -20,7 +20,8 @@ def _markdown_area(label, rows=6, help_text=MARKDOWN_HELP):
 
 
 class MaterialForm(TextSafeForm):
-    """The material editor: problems under each aspect of the theme, other problems, causes, measures.
+    """The material editor: opening paragraphs, problems under each aspect of the theme, other problems,
+    causes, measures.
 
     `version` is the version the editor was loaded with; the service refuses a stale one.
     The file fields belong to the same form so that an upload never loses the typed text.
@@ -32,6 +33,22 @@ class MaterialForm(TextSafeForm):
     def __init__(self, *args, aspects: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.aspects = aspects
+        self.fields["preamble"] = _markdown_area(
+            _("Opening paragraphs"),
+            rows=3,
+            help_text=format_lazy(
+                "{} {}",
+                _(
+                    "Optional: the paragraphs before “一、”, saying on whose request and how the material was "
+                    "written. Not required to submit."
+                ),
+                MARKDOWN_HELP,
+            ),
+        )
+        self.fields["preamble"].widget.attrs["placeholder"] = _(
+            "e.g. In accordance with the requirements of the notice on holding this meeting, I studied the theme, "
+            "solicited opinions and held heart-to-heart talks. The situation is reported as follows."
+        )
         for i, aspect in enumerate(aspects):
             self.fields[f"aspect_{i}"] = _markdown_area(aspect, rows=5, help_text="")
         self.fields["problems"] = _markdown_area(
@@ -86,6 +103,7 @@ class MaterialForm(TextSafeForm):
         initial = {
             "version": material.version,
             "title": material.title,
+            "preamble": material.preamble,
             "problems": material.problems,
             "causes": material.causes,
             "measures": material.measures,
@@ -98,6 +116,7 @@ class MaterialForm(TextSafeForm):
         data = self.cleaned_data
         return MaterialText(
             title=data.get("title") or "",
+            preamble=data.get("preamble") or "",
             problem_sections=[
                 {"aspect": aspect, "text": data.get(f"aspect_{i}") or ""} for i, aspect in enumerate(self.aspects)
             ],
@@ -122,7 +141,8 @@ class MaterialForm(TextSafeForm):
         elif title and current != title:
             kept.append(str(self.fields["title"].label))
         sections = {s["aspect"]: s["text"] for s in text.problem_sections or []}
-        imported = {f"aspect_{i}": sections.get(aspect, "") for i, aspect in enumerate(self.aspects)}
+        imported = {"preamble": text.preamble}  # in the editor's order
+        imported.update({f"aspect_{i}": sections.get(aspect, "") for i, aspect in enumerate(self.aspects)})
         imported.update({name: getattr(text, name) for name in ("problems", "causes", "measures")})
         for name, value in imported.items():
             if not (value or "").strip():

@@ -31,6 +31,11 @@ class InspectionMaterial(models.Model):
     author = models.ForeignKey(Member, verbose_name=_("author"), on_delete=models.PROTECT, related_name="materials")
     on_behalf_of_group = models.BooleanField(_("on behalf of the group"), default=False)
     title = models.CharField(_("title"), max_length=300, blank=True)
+    preamble = models.TextField(
+        _("opening paragraphs"),
+        blank=True,
+        help_text=_("Markdown: the paragraphs before “一、”, e.g. why and on whose request the material is written."),
+    )
     problems = models.TextField(_("problems found"), blank=True, help_text=_("Markdown."))
     problem_sections = models.JSONField(
         _("problems by aspect"),
@@ -119,6 +124,7 @@ class MaterialRevision(models.Model):
         InspectionMaterial, verbose_name=_("material"), on_delete=models.CASCADE, related_name="revisions"
     )
     number = models.PositiveIntegerField(_("number"))
+    preamble = models.TextField(_("opening paragraphs"), blank=True)
     problems = models.TextField(_("problems found"), blank=True)
     problem_sections = models.JSONField(_("problems by aspect"), default=list, blank=True)
     causes = models.TextField(_("causes"), blank=True)

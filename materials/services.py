@@ -45,19 +45,21 @@ history.legacy(
 
 @dataclass
 class MaterialText:
-    """The text a member edits: title, problems grouped by aspect, other problems, causes, measures."""
+    """The text a member edits: title, opening paragraphs (preamble), problems grouped by aspect, other
+    problems, causes, measures."""
 
     title: str = ""
     problem_sections: list | None = None
     problems: str = ""
     causes: str = ""
     measures: str = ""
-    preamble: str = ""  # of a Word import: the paragraphs before its first section (also at the head of `problems`)
+    preamble: str = ""  # the paragraphs before "一、" (导语): never required
 
     @classmethod
     def of(cls, material) -> "MaterialText":
         return cls(
             title=getattr(material, "title", ""),
+            preamble=material.preamble,
             problem_sections=[dict(s) for s in (material.problem_sections or [])],
             problems=material.problems,
             causes=material.causes,
@@ -93,6 +95,9 @@ def material_as_text(obj) -> str:
     parts = []
     if getattr(obj, "title", ""):
         parts.append(f"# {obj.title}")
+    if obj.preamble.strip():
+        parts.append("## " + _("Opening paragraphs"))
+        parts.append(obj.preamble.strip())
     parts.append("## " + _("Problems found"))
     for section in obj.problem_sections or []:
         if (section.get("text") or "").strip():
@@ -217,6 +222,7 @@ def material_save_draft(
     if int(version) != current.version:
         raise MaterialConflict(current)
     current.title = text.title.strip() or current.title
+    current.preamble = text.preamble
     current.problem_sections = clean_sections(text.problem_sections)
     current.problems = text.problems
     current.causes = text.causes
@@ -251,6 +257,7 @@ def material_submit(
     MaterialRevision.objects.create(
         material=current,
         number=number,
+        preamble=current.preamble,
         problems=current.problems,
         problem_sections=current.problem_sections,
         causes=current.causes,
@@ -390,7 +397,7 @@ def material_import_docx(*, material: InspectionMaterial, by, file) -> MaterialT
         block.markdown, block.plain = strip_control(block.markdown), strip_control(block.plain)
         block.notes = [strip_control(note) for note in block.notes]
     text = imported_text(word_import.split_blocks(blocks, section_aspects(current.meeting, current)))
-    if not (text.has_problems() or text.causes.strip() or text.measures.strip()):
+    if not (text.preamble.strip() or text.has_problems() or text.causes.strip() or text.measures.strip()):
         raise ValidationError(_("The Word document %(name)s has no text.") % {"name": getattr(file, "name", "")})
     _store_attachment(current, file, DOCX, by, source=True)
     return text
@@ -504,14 +511,14 @@ def check_import_limits(file) -> None:
 
 def imported_text(result: word_import.Sorted) -> MaterialText:
     """The editor's text of a sorted document: the title for the title box, the preamble (the paragraphs
-    before the first section) at the head of the problems box, ahead of any problem of no aspect."""
+    before the first section) for the opening paragraphs' box, each section for its own."""
     return MaterialText(
         title=result.title,
+        preamble=result.preamble,
         problem_sections=[{"aspect": a, "text": t} for a, t in result.sections.items()],
-        problems="\n\n".join(part for part in (result.preamble, result.problems) if part),
+        problems=result.problems,
         causes=result.causes,
         measures=result.measures,
-        preamble=result.preamble,
     )
 
 

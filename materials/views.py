@@ -44,6 +44,7 @@ def _rendered_sections(obj) -> dict:
         if (s.get("text") or "").strip()
     ]
     return {
+        "preamble": render_markdown(obj.preamble) if obj.preamble.strip() else "",
         "sections": sections,
         "problems": render_markdown(obj.problems) if obj.problems.strip() else "",
         "causes": render_markdown(obj.causes),
@@ -376,14 +377,14 @@ def material_edit(request, pk):
                     )
                     % {"boxes": pgettext("between names", ", ").join(kept), "name": upload.name},
                 )
-            if imported.preamble:
+            if imported.preamble.strip() and data.get("preamble") == imported.preamble:
                 messages.info(
                     request,
                     _(
-                        "The opening paragraphs of %(name)s, before its first section, are at the top of "
-                        "“%(box)s”: keep, move or delete them there."
+                        "The opening paragraphs of %(name)s, before its first section, were recognised as its "
+                        "preamble: they are in “%(box)s”."
                     )
-                    % {"name": upload.name, "box": form.fields["problems"].label},
+                    % {"name": upload.name, "box": form.fields["preamble"].label},
                 )
             messages.success(
                 request,

@@ -4,7 +4,8 @@ and every line of the source is compared with the material's fields, in order, a
 
 A section's own heading ("二、问题产生的原因") is taken as the section and is the one line not repeated
 in the text. Numbered lines that say 整改, 措施, 原因 or 问题 stay where they stand (they were dropped);
-tables come through as tables; the title goes to the title box and the preamble ahead of the problems.
+tables come through as tables; the title goes to the title box and the preamble (the opening paragraphs
+before "一、") to the opening paragraphs' box.
 """
 
 import io
@@ -92,7 +93,7 @@ def shown_lines(markdown_text: str) -> list[str]:
 
 def fields_as_shown(text) -> dict[str, list[str]]:
     sections = {s["aspect"]: s["text"] for s in text.problem_sections}
-    shown = {"title": [text.title] if text.title else []}
+    shown = {"title": [text.title] if text.title else [], "preamble": shown_lines(text.preamble)}
     shown.update({name: shown_lines(sections.get(name, "")) for name in ASPECTS})
     shown.update({name: shown_lines(getattr(text, name)) for name in ("problems", "causes", "measures")})
     return shown
@@ -100,7 +101,8 @@ def fields_as_shown(text) -> dict[str, list[str]]:
 
 def assert_every_line(text, source: list[tuple[str, str | None]]) -> None:
     """Every line of the source is in its field, in order, and the fields hold nothing else."""
-    expected: dict[str, list[str]] = {name: [] for name in ["title", *ASPECTS, "problems", "causes", "measures"]}
+    fields = ["title", "preamble", *ASPECTS, "problems", "causes", "measures"]
+    expected: dict[str, list[str]] = {name: [] for name in fields}
     for line, field in source:
         if field is not SECTION:
             expected[field].append(line)
@@ -173,7 +175,7 @@ def python_docx_material() -> tuple[bytes, list[tuple[str, str | None]]]:
     para("王五同志2022年度民主生活会个人对照检查材料", "title", style="Title")
     para(
         "按照市委关于召开2022年度民主生活会的通知要求，本人认真学习，广泛征求意见，现将对照检查情况报告如下。",
-        "problems",
+        "preamble",
         runs=[("按照市委关于召开2022年度民主生活会的通知要求，", False, False),
               ("本人认真学习，广泛征求意见，", True, False), ("现将对照检查情况报告如下。", False, False)],
     )  # fmt: skip
@@ -235,7 +237,7 @@ def test_a_python_docx_material_keeps_bold_italic_and_its_table(draft, member_us
     sections = {s["aspect"]: s["text"] for s in text.problem_sections}
     serving = render_markdown(sections["为民服务"])
     assert "有时<strong>走马观花</strong>，对<em>急难愁盼</em>问题" in serving
-    assert "<strong>本人认真学习，广泛征求意见，</strong>" in render_markdown(text.problems)
+    assert "<strong>本人认真学习，广泛征求意见，</strong>" in render_markdown(text.preamble)
     table = render_markdown(sections["作风建设"])
     assert "<table>" in table
     assert "<th>问题</th>\n<th>整改措施</th>\n<th>时限</th>" in table
@@ -293,7 +295,7 @@ class _Source(HTMLParser):
         else:
             self.lines.append((text, self.field))
             if self.field == "title":
-                self.field = "problems"
+                self.field = "preamble"
         self.tag = None
 
     def handle_data(self, data):
@@ -331,8 +333,12 @@ def test_import_in_the_editor_takes_the_title_and_shows_the_table_once_saved(cli
     data["import_file"] = upload("王五.docx", content)
     html = client.post(url, data).content.decode()
     assert 'value="王五同志2022年度民主生活会个人对照检查材料"' in html  # the start title is replaced
-    assert "before its first section, are at the top of “Other problems”" in html  # where the preamble went
-    assert ">按照市委关于召开2022年度民主生活会的通知要求" in html  # …the problems box starts with it
+    assert "before its first section, were recognised as its preamble: they are in “Opening paragraphs”" in html
+    assert 'id="id_preamble"' in html
+    preamble_box = html.split('id="id_preamble"', 1)[1].split("</textarea>", 1)[0]
+    assert ">按照市委关于召开2022年度民主生活会的通知要求" in preamble_box  # the preamble's own box holds it
+    problems_box = html.split('id="id_problems"', 1)[1].split("</textarea>", 1)[0]
+    assert "按照市委" not in problems_box  # …and the problems box does not
     data = form_data(draft, action="import", title="我自己的标题", aspect_0="", aspect_1="", causes="", measures="")
     data["import_file"] = upload("王五.docx", content)
     html = client.post(url, data).content.decode()
@@ -342,6 +348,21 @@ def test_import_in_the_editor_takes_the_title_and_shows_the_table_once_saved(cli
     page = client.get(saved.get_absolute_url()).content.decode()
     assert "<th>整改措施</th>" in page and "<td>每月调研不少于2天</td>" in page
     assert "整改措施落实不到位，个别问题反复出现。" in page
+    shown = page.split('class="material-text"', 1)[1]
+    assert 0 <= shown.index("按照市委关于召开2022年度民主生活会") < shown.index("Problems found")  # before 一、
+
+
+def test_an_opening_the_author_typed_is_kept_and_the_page_says_so(client, draft, member_user):
+    client.force_login(member_user)
+    content, _source = python_docx_material()
+    data = form_data(draft, action="import", preamble="我自己写的开头语。", aspect_0="", aspect_1="", causes="",
+                     measures="")  # fmt: skip
+    data["import_file"] = upload("王五.docx", content)
+    html = client.post(reverse("materials:edit", args=[draft.pk]), data).content.decode()
+    assert "Your typed text was kept in: Opening paragraphs." in html
+    assert "were recognised as its preamble" not in html
+    preamble_box = html.split('id="id_preamble"', 1)[1].split("</textarea>", 1)[0]
+    assert "我自己写的开头语。" in preamble_box and "按照市委" not in preamble_box
 
 
 def test_only_numbered_items_that_are_items_never_become_headings():
