@@ -5,6 +5,7 @@ instance checks below are built from the same definitions, so a list and a page 
 never disagree. Nothing here imports the meetings models: the querysets import this.
 """
 
+from django.apps import apps
 from django.db.models import Q
 
 from members.permissions import (
@@ -64,13 +65,13 @@ def overseen(user, prefix: str = "") -> Q:
     (the higher organisation), and those they are appointed to supervise (the supervision group)."""
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
-    from .models import SupervisionAppointment  # (the models import this module through the querysets)
-
     q = Q(**{f"{prefix}organisation_id__in": overseen_organisation_ids(user)})
     member = member_for(user)
     if member is not None:
-        # A subquery, not a join: a meeting list stays one row per meeting.
-        appointed = SupervisionAppointment.objects.filter(member=member).values("meeting_id")
+        # A subquery, not a join: a meeting list stays one row per meeting. (The model is looked up by
+        # name: the models import this module through the querysets.)
+        appointments = apps.get_model("meetings", "SupervisionAppointment")
+        appointed = appointments.objects.filter(member=member).values("meeting_id")
         q |= Q(**{f"{prefix}id__in": appointed})
     return q
 

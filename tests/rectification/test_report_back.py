@@ -53,9 +53,11 @@ def test_before_the_meeting_is_held_the_report_shows_the_current_status(plan, ne
     assert "Current status" in html
 
 
-def test_no_previous_meeting_or_no_plan_renders_nothing(meeting, next_meeting):
-    assert _render(meeting).strip() == ""
-    assert _render(next_meeting).strip() == ""
+def test_no_previous_meeting_or_no_plan_says_plainly_there_is_nothing_to_report(meeting, next_meeting):
+    assert "Nothing to report: no previous meeting is recorded for this one." in _render(meeting)
+    said = _render(next_meeting)
+    assert "Nothing to report: the previous meeting" in said and "left no rectification measures" in said
+    assert "<table" not in said
     assert services.report_back_snapshot(meeting=meeting) == 0
 
 
