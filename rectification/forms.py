@@ -107,6 +107,10 @@ class ProgressForm(TextSafeForm):
         min_value=0,
         max_value=100,
         help_text=_("From 0 to 100, e.g. 50 when half is done."),
+        error_messages={
+            "min_value": _("Progress is a percentage from 0 to 100."),
+            "max_value": _("Progress is a percentage from 0 to 100."),
+        },
     )
     done = forms.BooleanField(label=_("Finished: ask for verification"), required=False)
     evidence = MultipleFileField(

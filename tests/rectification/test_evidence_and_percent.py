@@ -61,7 +61,7 @@ def test_the_percent_field_has_its_bounds_in_the_page_and_the_form(client, item,
     assert 'name="percent"' in page and 'min="0"' in page and 'max="100"' in page
     response = client.post(url, {"text": "Typed text stays", "percent": "140"})
     body = response.content.decode()
-    assert "Ensure this value is less than or equal to 100." in body
+    assert "Progress is a percentage from 0 to 100." in body
     assert "Typed text stays" in body
     item.refresh_from_db()
     assert item.progress_percent == 0
