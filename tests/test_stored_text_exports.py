@@ -85,6 +85,7 @@ def stored(meeting, secretary, member_user, hostile):
         author=member,
         status=InspectionMaterial.Status.APPROVED,
         title=f"Title {hostile}",
+        preamble=f"Opening {hostile}\n\n{BREAKS}",
         problem_sections=[{"aspect": f"Aspect {hostile}", "text": f"- Problem {hostile}"}],
         problems=f"# Heading {hostile}\n\n{hostile}",
         causes=f"Cause {hostile}\n\n{BREAKS}",
@@ -112,7 +113,7 @@ def test_docx_export_leaves_out_what_xml_cannot_carry(client, secretary, stored)
     document = docx.Document(io.BytesIO(content))
     full = "\n".join(p.text for p in document.paragraphs)
     assert f"Title {CLEAN}" in full and f"Cause {CLEAN}" in full and f"Aspect {CLEAN}" in full
-    assert f"Heading {CLEAN}" in full and f"Problem {CLEAN}" in full
+    assert f"Heading {CLEAN}" in full and f"Problem {CLEAN}" in full and f"Opening {CLEAN}" in full
     assert "\x00" not in full and "\x1b" not in full
     assert "up" in full and "end" in full
 

@@ -395,6 +395,7 @@ class Loader:
             on_behalf_of_group=False,
             defaults={
                 "title": "李明同志个人对照检查材料",
+                "preamble": "根据市政府党组关于召开2023年度民主生活会的要求，本人认真学习，对照检查。现将有关情况报告如下。",
                 "problem_sections": [{"aspect": a, "text": "- 基层调研有时来去匆匆。"} for a in ASPECTS[:4]],
                 "causes": "党性锻炼有所放松。",
                 "measures": "每年到基层调研不少于20天。",
@@ -410,6 +411,7 @@ class Loader:
             material=submitted,
             number=1,
             defaults={
+                "preamble": submitted.preamble,
                 "problem_sections": submitted.problem_sections,
                 "causes": submitted.causes,
                 "measures": submitted.measures,
@@ -618,6 +620,8 @@ class Loader:
             on_behalf_of_group=True,
             defaults={
                 "title": "市政府党组2022年度民主生活会对照检查材料",
+                "preamble": "根据市委关于召开2022年度民主生活会的通知要求，市政府党组认真开展学习研讨，广泛征求意见，"
+                "深入查摆问题。现将对照检查情况报告如下。",
                 "problem_sections": sections(
                     {
                         0: "- 学习党的创新理论与推动实际工作结合得还不够紧密。",
@@ -640,6 +644,8 @@ class Loader:
                 on_behalf_of_group=False,
                 defaults={
                     "title": f"{member.name}同志个人对照检查材料",
+                    "preamble": "根据市委关于召开2022年度民主生活会的通知要求，本人认真学习，广泛征求意见，"
+                    "深入查找问题。现将个人对照检查情况报告如下。",
                     "problem_sections": sections(
                         {
                             1: "- 对决策部署的落实有时没有一抓到底。",
@@ -694,6 +700,7 @@ class Loader:
                 on_behalf_of_group=False,
                 defaults={
                     "title": f"{author.name}同志个人对照检查材料",
+                    "preamble": "根据区委要求，本人认真对照检查。现将有关情况报告如下。",
                     "problems": "- 调查研究不够深入，对基层情况掌握不全面。",
                     "causes": "党性锻炼有所放松。",
                     "measures": "坚持每月到基层调研，建立问题整改台账。",
