@@ -18,6 +18,7 @@ from .models import (
     PreparationActivity,
     SolicitedOpinion,
     Speech,
+    SupervisionAppointment,
 )
 from .services import GUEST_ROLES, MEETING_FIELDS, MEMBER_ROLES, standard_agenda
 
@@ -412,3 +413,15 @@ class BaseKeyPointFormSet(BaseFormSet):
 KeyPointFormSet = formset_factory(
     KeyPointForm, formset=BaseKeyPointFormSet, extra=0, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS
 )
+
+
+class SupervisionForm(TextSafeModelForm):
+    """A member of the higher organisation appointed to the meeting's supervision group."""
+
+    class Meta:
+        model = SupervisionAppointment
+        fields = ["member", "role", "group_name"]
+
+    def __init__(self, *args, organisation_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = current_members(organisation_ids)

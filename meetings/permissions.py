@@ -18,6 +18,7 @@ from members.permissions import (
 
 __all__ = [
     "attends",
+    "can_appoint_supervisors",
     "can_manage_meeting",
     "can_oversee_meeting",
     "can_read_meeting",
@@ -86,6 +87,13 @@ def can_oversee_meeting(user, meeting) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return oversees(user, meeting.organisation_id) or is_supervisor(user, meeting)
+
+
+def can_appoint_supervisors(user, meeting) -> bool:
+    """The secretaries of an organisation above the meeting's appoint its supervision group."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or oversees(user, meeting.organisation_id)
 
 
 def readable(user) -> Q:

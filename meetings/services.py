@@ -32,6 +32,7 @@ from .models import (
     PreparationActivity,
     SolicitedOpinion,
     Speech,
+    SupervisionAppointment,
 )
 from .signals import meeting_held
 
@@ -704,3 +705,46 @@ def attendance_sign_in(*, meeting: Meeting, by, token: str) -> Attendance:
     attendance.save()
     _log(meeting, by, history.reason(gettext_noop("Signed in with the QR code: %(member)s"), {"member": member.name}))
     return attendance
+
+
+# --- the supervision group ------------------------------------------------------------------
+
+
+@transaction.atomic
+def supervisor_appoint(*, meeting: Meeting, by, member: Member, role: str, group_name: str = ""):
+    """A secretary of a higher organisation appoints a member of the supervision group (督导组) to the
+    meeting: they read its record, materials and ledger, and sign off materials before it."""
+    if not permissions.can_appoint_supervisors(by, meeting):
+        raise PermissionDenied(_("Only the higher organisation appoints the meeting's supervision group."))
+    _require_open(meeting)
+    appointed_by = next(
+        (o for o in meeting.organisation.ancestors() if permissions.is_secretary_of(by, o.pk)),
+        None,
+    )
+    appointment = SupervisionAppointment(
+        meeting=meeting, member=member, role=role, group_name=(group_name or "").strip(), appointed_by=appointed_by
+    )
+    appointment.full_clean()
+    appointment.save()
+    _log(
+        meeting,
+        by,
+        history.reason(
+            gettext_noop("Supervision group: %(member)s appointed (%(role)s)"),
+            {"member": member.name, "role": appointment.get_role_display()},
+        ),
+    )
+    return appointment
+
+
+@transaction.atomic
+def supervisor_remove(*, appointment, by) -> None:
+    meeting = appointment.meeting
+    if not permissions.can_appoint_supervisors(by, meeting):
+        raise PermissionDenied(_("Only the higher organisation appoints the meeting's supervision group."))
+    _require_open(meeting)
+    name = appointment.member.name
+    appointment.delete()
+    _log(
+        meeting, by, history.reason(gettext_noop("Supervision group: %(member)s no longer appointed"), {"member": name})
+    )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/agenda/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
     path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
     path("<int:pk>/sign-in/", views.meeting_sign_in, name="sign_in"),
+    path("<int:pk>/supervisors/", views.meeting_supervisors, name="supervisors"),
     path("<int:pk>/sign-in/live/", views.meeting_sign_in_live, name="sign_in_live"),
     path("<int:pk>/sign-in/<str:token>/", views.meeting_sign_in_scan, name="sign_in_scan"),
     path("<int:pk>/preparation/", views.meeting_preparation, name="preparation"),

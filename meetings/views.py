@@ -775,3 +775,55 @@ def meeting_sign_in_scan(request, pk, token):
             )
         return render(request, "meetings/sign_in_scan.html", {"meeting": meeting, "valid": True, "done": True})
     return render(request, "meetings/sign_in_scan.html", {"meeting": meeting, "valid": True})
+
+
+# --- the supervision group (appointed by the higher organisation) ------------------------------
+
+
+@login_required
+def meeting_supervisors(request, pk):
+    """The higher organisation appoints (and withdraws) the meeting's supervision group."""
+    from members.permissions import is_secretary_of
+
+    from .forms import SupervisionForm
+    from .models import SupervisionAppointment
+    from .permissions import can_appoint_supervisors
+
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organisation"), pk=pk)
+    if not can_appoint_supervisors(request.user, meeting):
+        raise PermissionDenied(_("Only the higher organisation appoints the meeting's supervision group."))
+    above = [
+        o.pk
+        for o in meeting.organisation.ancestors()
+        if request.user.is_superuser or is_secretary_of(request.user, o.pk)
+    ]
+    form = SupervisionForm(request.POST or None, organisation_ids=above)
+    if request.method == "POST" and request.POST.get("remove"):
+        appointment = get_object_or_404(
+            SupervisionAppointment.objects.filter(meeting=meeting), pk=_int_or_404(request.POST["remove"])
+        )
+        return post_action(
+            request,
+            lambda: services.supervisor_remove(appointment=appointment, by=request.user),
+            _("%(name)s is no longer appointed to the supervision group.") % {"name": appointment.member.name},
+            reverse("meetings:supervisors", args=[meeting.pk]),
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervisor_appoint(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Appointed to the supervision group."))
+            return redirect("meetings:supervisors", pk=meeting.pk)
+    appointments = meeting.supervisors.select_related("member", "appointed_by")
+    return render(
+        request, "meetings/meeting_supervisors.html", {"meeting": meeting, "form": form, "appointments": appointments}
+    )
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error

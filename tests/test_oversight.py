@@ -380,3 +380,23 @@ def test_the_demo_has_the_municipal_committee_above_both_groups_with_its_supervi
     assert client.login(username="supervisor", password="demo-pass-for-tests")
     assert client.get(seed.get_absolute_url()).status_code == 200
     assert Membership.objects.filter(role=Membership.Role.DEPUTY_SECRETARY, member__user__username="secretary").exists()
+
+
+def test_the_higher_organisation_appoints_the_supervision_group(
+    client, committee_secretary, tree, preparing, secretary
+):
+    inspector = MemberFactory(name="Inspector Liu", user=UserFactory(username="liu"))
+    MembershipFactory(member=inspector, organisation=tree)
+    url = reverse("meetings:supervisors", args=[preparing.pk])
+    client.force_login(secretary)
+    assert client.get(url).status_code == 403  # the group's own secretary does not appoint its supervisors
+    client.force_login(committee_secretary)
+    response = client.post(url, {"member": inspector.pk, "role": "leader", "group_name": "Third group"})
+    assert response.status_code == 302
+    appointment = SupervisionAppointment.objects.get(meeting=preparing)
+    assert appointment.member == inspector and appointment.appointed_by == tree
+    client.force_login(inspector.user)
+    assert client.get(preparing.get_absolute_url()).status_code == 200
+    client.force_login(committee_secretary)
+    client.post(url, {"remove": appointment.pk})
+    assert not SupervisionAppointment.objects.exists()

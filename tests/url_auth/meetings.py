@@ -129,3 +129,22 @@ def _sign_in_token(meeting):
     from meetings.sign_in import make_token
 
     return make_token(meeting)
+
+
+# The higher organisation appoints the supervision group: its secretary (and superusers); an attendee,
+# the supervisor and the deputy may read the meeting but not appoint (403), everyone else 404.
+TABLE["meetings:supervisors"] = {
+    "kwargs": _meeting,
+    "expect": {
+        "anonymous": "login",
+        "member": 403,
+        "other_member": 404,
+        "secretary": 403,
+        "other_secretary": 404,
+        "publisher": 404,
+        "superuser": 200,
+        "higher_secretary": 200,
+        "supervisor": 403,
+        "deputy": 403,
+    },
+}
