@@ -61,8 +61,9 @@ def managed_plan_ids(user, plan_model) -> list[int]:
 
 def overseen_plans(user, plan_model) -> Q:
     """A filter on items by plan: the plans the user oversees, read-only: those of the organisations
-    below the ones they manage (ids cached on the user), and those of the meetings they supervise (a
-    subquery, so that a member who supervises nothing costs no extra round trip)."""
+    below the ones they manage, and those of the meetings they supervise (both lists of ids, cached on
+    the user). Lists, not subqueries: an `IN (subquery)` beside the other ORs of readable_items made
+    PostgreSQL read every item (≈ 100 ms a query at 100,000 items) instead of combining indexes."""
     q = NOTHING
     overseen_ids = overseen_organisation_ids(user)
     if overseen_ids:
@@ -73,7 +74,14 @@ def overseen_plans(user, plan_model) -> Q:
         q = Q(plan_id__in=cached)
     member = member_for(user)
     if member is not None:
-        q |= Q(plan_id__in=plan_model.objects.filter(meeting__supervisors__member=member).values("pk"))
+        supervised = getattr(user, "_rectification_supervised_plan_ids", None)
+        if supervised is None:
+            supervised = list(
+                plan_model.objects.filter(meeting__supervisors__member=member).values_list("pk", flat=True)
+            )
+            user._rectification_supervised_plan_ids = supervised
+        if supervised:
+            q |= Q(plan_id__in=supervised)
     return q
 
 
