@@ -52,7 +52,7 @@ def _locked(report: MeetingReport) -> MeetingReport:
 def report_draft(*, meeting: Meeting, by) -> MeetingReport:
     """Draft the report from the meeting's record (once the meeting is held)."""
     _require_writer(meeting, by)
-    meeting = Meeting.objects.select_for_update().select_related("organisation__parent").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("organisation__parent").get(pk=meeting.pk)
     if not meeting.has_taken_place:
         raise ValidationError(_("The report is drafted once the meeting has been held."))
     if MeetingReport.objects.filter(meeting=meeting).exists():
