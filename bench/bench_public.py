@@ -53,6 +53,7 @@ def env_for(db_url: str) -> dict:
             "WHITENOISE_USE_FINDERS": "0",
             "LANGUAGE_CODE": "zh-hans",
             "LOG_LEVEL": "ERROR",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback (DEBUG off would redirect to HTTPS)
         }
     )
     return env
@@ -107,7 +108,7 @@ def start_server(db_url: str, port: int):
         cwd=ROOT,
         env=env_for(db_url),
     )
-    for _ in range(100):
+    for _ in range(600):  # a loaded machine may take a minute to boot the workers
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/bench/hello/")

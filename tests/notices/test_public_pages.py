@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,7 +170,10 @@ def test_public_pages_run_a_constant_number_of_queries(client, settings, django_
     settings.PUBLIC_CACHE_ENABLED = False
     org = OrganisationFactory()
     notices = [published(organisation=org, body="整改 body") for _ in range(rows)]
-    for url, limit in (("/", 5), ("/notices/", 6), (notices[0].get_absolute_url(), 5), ("/search/?q=整改", 3)):
+    # Search: the count (on PostgreSQL through the GIN index: SET LOCAL in a savepoint, which a test's
+    # transaction makes two more queries), the ranked page of ids, the page's rows.
+    search = 6 if connection.vendor == "postgresql" else 3
+    for url, limit in (("/", 5), ("/notices/", 6), (notices[0].get_absolute_url(), 5), ("/search/?q=整改", search)):
         page_cache_module.page_cache.invalidate_local()
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
