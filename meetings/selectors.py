@@ -361,6 +361,11 @@ def _preparation_entry(meeting: Meeting) -> dict:
         if missing:
             meta.append(_("Still needed before it is held: %(missing)s") % {"missing": " ".join(missing)})
             action = _("Prepare")
+        elif meeting.kind in CHECKLIST_KINDS:
+            # The regulations' checklist (study, opinions, talks, consent, materials) costs queries of its own per
+            # meeting: the dashboard does not claim it is complete, and sends the secretary to it.
+            meta.append(_("Attendance in order; the readiness checklist on its page shows what else is open."))
+            action = _("See the readiness checklist")
         else:
             meta.append(_("Ready to be marked held."))
             action = _("Mark held")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from materials.models import InspectionMaterial
 from meetings.models import Attendance, Meeting
+from meetings.selectors import CHECKLIST_KINDS
 from notices.models import Notice
 from rectification.models import RectificationItem
 from tests.factories import (
@@ -150,7 +151,18 @@ def test_each_meeting_in_preparation_says_its_next_step_and_what_it_still_needs(
     assert lacking_entry.startswith("Prepare: Lacking one")
     assert "Name the presider of the meeting." in lacking_entry and "Fill in the attendance sheet." in lacking_entry
     ready_entry = _entry(body, ready.get_absolute_url())
-    assert ready_entry.startswith("Mark held: Ready one") and "Ready to be marked held." in ready_entry
+    if ready.kind in CHECKLIST_KINDS:  # a democratic life meeting: never "ready" while its checklist may be open
+        assert ready_entry.startswith("See the readiness checklist: Ready one")
+        assert "Ready to be marked held." not in ready_entry
+    else:
+        assert ready_entry.startswith("Mark held: Ready one") and "Ready to be marked held." in ready_entry
+    other = MeetingFactory(
+        organisation=org, title="Branch meeting", kind=Meeting.Kind.ORGANISATIONAL_LIFE,
+        status=Meeting.Status.PREPARING, held_on=TODAY, presider=member_user.member,
+    )  # fmt: skip
+    AttendanceFactory(meeting=other, member=member_user.member, status=Attendance.Status.PRESENT)
+    other_entry = _entry(_dashboard(client, secretary), other.get_absolute_url())
+    assert other_entry.startswith("Mark held: Branch meeting") and "Ready to be marked held." in other_entry
 
 
 def test_the_secretary_sees_materials_that_keep_a_held_meeting_open_and_items_to_verify(
