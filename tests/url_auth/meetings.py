@@ -84,6 +84,8 @@ TABLE = {
     "meetings:print": {"kwargs": _meeting, "expect": READ},
     # The minutes as a PDF: exactly the print view's readers.
     "meetings:pdf": {"kwargs": _meeting, "expect": READ},
+    # The minutes as a Word document: whoever reads the print view.
+    "meetings:docx": {"kwargs": _meeting, "expect": READ},
     "meetings:calendar": {"kwargs": _meeting, "expect": READ},
     "meetings:history": {"kwargs": _meeting, "expect": _manage()},
     "meetings:edit": {"kwargs": _meeting, "expect": _manage()},

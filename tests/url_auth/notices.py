@@ -82,6 +82,7 @@ TABLE = {
     "newsroom:history": {"kwargs": _notice, "expect": NOTICE},
     # The notice as a PDF (core.pdf): whoever opens it in the newsroom.
     "newsroom:pdf": {"kwargs": _notice, "expect": NOTICE},
+    "newsroom:docx": {"kwargs": _notice, "expect": NOTICE},
     "newsroom:publish": {"kwargs": _notice, "expect": POST_ONLY},
     "newsroom:schedule": {"kwargs": _notice, "expect": POST_ONLY},
     "newsroom:unschedule": {"kwargs": _notice, "expect": POST_ONLY},

@@ -71,6 +71,7 @@ TABLE = {
     },
     "rectification:plan_detail": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
     "rectification:plan_pdf": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
+    "rectification:plan_docx": {"kwargs": lambda o: {"pk": o["item"].plan.pk}, "expect": ITEM_SCOPED},
     # Recording problems and adding items is the secretaries' work: others have nothing in scope here.
     "rectification:problem_create": {"expect": SECRETARY_ONLY},
     "rectification:item_create": {
