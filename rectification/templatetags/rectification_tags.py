@@ -10,7 +10,7 @@ importing rectification.
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .. import permissions
 from ..models import RectificationItem, RectificationPlan, ReportBack
@@ -72,7 +72,8 @@ def report_back_data(meeting) -> dict:
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1
     total = len(entries)
     parts = [make(counts[status]) % {"n": counts[status]} for status, make in TOTAL_PARTS if counts[status]]
-    sentence = ngettext("%(n)s measure", "%(n)s measures", total) % {"n": total} + _(": ") + ", ".join(parts)
+    between = pgettext("between phrases", ", ")
+    sentence = ngettext("%(n)s measure", "%(n)s measures", total) % {"n": total} + _(": ") + between.join(parts)
     return {
         "meeting": meeting,
         "entries": entries,

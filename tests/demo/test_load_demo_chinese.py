@@ -102,3 +102,16 @@ def test_a_notice_drafted_from_the_record_names_the_supervision_group_and_is_fou
     services.notice_publish(notice=draft, by=publisher)
     html = client.get(reverse("public:search"), {"q": "督导组"}).content.decode()
     assert draft.get_absolute_url() in html
+
+
+def test_the_seed_minutes_in_chinese_use_chinese_punctuation(demo, client):
+    """Labels, lists and counts in the minutes read "征求意见：…", "已核验 3 项，…", not "征求意见: …, …"."""
+    from django.contrib.auth import get_user_model
+    from django.utils.html import strip_tags
+
+    client.force_login(get_user_model().objects.get(username="secretary"))
+    page = client.get(reverse("meetings:print", args=[demo.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    text = strip_tags(page.split("<main", 1)[1])
+    assert "征求意见" in text and "督导组" in text
+    western = re.findall(r"[\u3400-\u9fff][:,;] ?.{0,12}", text)
+    assert western == []
