@@ -11,7 +11,7 @@ SECRETARIES_GROUP = "secretaries"
 PUBLISHERS_GROUP = "publishers"
 PUBLISH_PERMISSION = "notices.publish_notice"
 
-SECRETARY_APPS = ["members", "meetings", "materials", "rectification", "notices"]
+SECRETARY_APPS = ["members", "meetings", "materials", "rectification", "reports", "notices"]
 #: Models of those apps that are no secretary's business: the audit log and calendar-feed keys.
 SECRETARY_EXCLUDED_MODELS = ["auditevent", "feedkey"]
 PUBLISHER_PERMISSIONS = ["publish_notice", "change_notice", "view_notice"]

@@ -249,3 +249,11 @@ def test_another_organisations_ids_are_refused_in_the_admin(client, world, label
         if found:
             wrong[role] = found
     assert wrong == {}
+
+
+def test_after_migrate_the_role_groups_hold_every_apps_permissions():
+    """A fresh install (migrate alone, no demo): the secretaries' group can read the reports after the
+    meeting in the back office, an app newer than the migration that made the group."""
+    secretaries = Group.objects.get(name=SECRETARIES_GROUP)
+    assert secretaries.permissions.filter(content_type__app_label="reports", codename="view_meetingreport").exists()
+    assert secretaries.permissions.filter(content_type__app_label="meetings", codename="change_meeting").exists()

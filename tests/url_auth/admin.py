@@ -42,6 +42,7 @@ def build_world(org, secretary) -> dict:
     from members.models import Membership
     from notices.models import Notice, NoticeImage
     from rectification.models import Evidence, ProgressReport, ReminderLog, ReportBack, Verification
+    from reports.models import MeetingReport
     from tests.factories import (
         AgendaItemFactory,
         AttendanceFactory,
@@ -123,6 +124,7 @@ def build_world(org, secretary) -> dict:
         "rectification.reminderlog": ReminderLog.objects.create(
             member=member, sent_on=datetime.date(2023, 5, 1), item_count=1
         ),
+        "reports.meetingreport": MeetingReport.objects.create(meeting=meeting, title=f"Report {tag}", body="Held."),
         "notices.notice": notice,
         "notices.noticeimage": NoticeImage.objects.create(notice=notice, image=f"notices/{tag}/p.png", caption="Photo"),
         # Not the canonical rows of a model, but named by the add forms below:
@@ -303,6 +305,11 @@ TABLE = {
     },
     "rectification.reminderlog": {
         "add": lambda w: {"member": w["members.member"], "sent_on": datetime.date(2023, 6, 1), "item_count": "1"},
+        "secretary_adds": False,
+    },
+    # reports: written on their own pages (reports.services); the back office only reads them
+    "reports.meetingreport": {
+        "add": lambda w: {"meeting": w["meeting2"], "title": "An added report", "body": "Held."},
         "secretary_adds": False,
     },
     # notices
