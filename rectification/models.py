@@ -15,7 +15,10 @@ from members.models import Member, Organisation
 from .querysets import ProblemQuerySet, RectificationItemQuerySet, RectificationPlanQuerySet
 
 #: A percentage: the model's validators (forms built from it, the admin) as well as the database's check.
-PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+PERCENT = [
+    MinValueValidator(0, message=_("Progress is a percentage from 0 to 100.")),
+    MaxValueValidator(100, message=_("Progress is a percentage from 0 to 100.")),
+]
 
 
 class Problem(models.Model):
