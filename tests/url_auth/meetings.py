@@ -79,7 +79,8 @@ TABLE = {
     },
     # POST only: a new feed address for the signed-in user (their own, so no object to scope).
     "meetings:feed_renew": {"expect": {"anonymous": "login", **dict.fromkeys(ALL_SIGNED_IN, 405)}},
-    "members:import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": _manage()},
+    # The organisation's page of imports is not a meeting: to anyone who cannot manage it, it does not exist.
+    "members:import": {"kwargs": lambda o: {"org_pk": o["org"].pk}, "expect": {**_manage(), "member": 404}},
     "meetings:detail": {"kwargs": _meeting, "expect": READ},
     "meetings:print": {"kwargs": _meeting, "expect": READ},
     # The minutes as a PDF: exactly the print view's readers.
