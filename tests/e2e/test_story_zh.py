@@ -200,7 +200,7 @@ def test_the_whole_cycle_in_chinese(people, live_server):
     opinion.get_by_label("来源").fill("区县政府和市级部门")
     opinion.get_by_label("内容").fill("基层调研要更深入，减少陪同和层层汇报。")
     opinion.get_by_role("button", name="记录意见").click()
-    expect(secretary.locator("main")).to_contain_text("集中学习 1 次, 征求意见 1 条")
+    expect(secretary.locator("main")).to_contain_text("集中学习 1 次，征求意见 1 条")
     people.shot(secretary, "secretary-04-preparation")
     # The attendance sheet names who should attend: the meeting now appears on their dashboards.
     secretary.get_by_role("link", name="出席情况", exact=True).click()
