@@ -167,7 +167,11 @@ def meeting_checks(meeting: Meeting, attendances=None) -> list[Check]:
                 % {
                     "date": meeting.consent_on,
                     "by": meeting.consent_by,
-                    "reference": f" ({meeting.consent_reference})" if meeting.consent_reference else "",
+                    "reference": (
+                        pgettext("opening bracket", " (") + meeting.consent_reference + pgettext("closing bracket", ")")
+                        if meeting.consent_reference
+                        else ""
+                    ),
                 }
                 if meeting.has_consent
                 else _("No consent is recorded yet.")

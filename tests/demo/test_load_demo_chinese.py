@@ -115,3 +115,6 @@ def test_the_seed_minutes_in_chinese_use_chinese_punctuation(demo, client):
     assert "征求意见" in text and "督导组" in text
     western = re.findall(r"[\u3400-\u9fff][:,;] ?.{0,12}", text)
     assert western == []
+    # Posts and affiliations in full-width brackets: 胡衡华（市委副书记、市长、市政府党组书记）
+    assert f"胡衡华（{demo.presider_posts}）" in text
+    assert not re.search(r"[\u3400-\u9fff] \([\u3400-\u9fff]", text)
