@@ -9,6 +9,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, FloatField, Func, Q, Sum, When
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -372,3 +373,17 @@ def _claimed(item: RectificationItem) -> list[str]:
     if item.completed_on is None:
         return []
     return [_("reported done on %(date)s") % {"date": item.completed_on.isoformat()}]
+
+
+def plan_with_items(user, pk: int) -> tuple[RectificationPlan, object]:
+    """A plan the user may read (404 otherwise) and, in order, the items of it they may see: what its page, its
+    PDF and its Word document show."""
+    plans = RectificationPlan.objects.visible_to(user).select_related("meeting", "organisation")
+    plan = get_object_or_404(plans, pk=pk)
+    items = (
+        RectificationItem.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("responsible_member", "responsible_leader", "problem")
+        .order_by("number", "pk")
+    )
+    return plan, items

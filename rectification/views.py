@@ -406,15 +406,8 @@ def evidence_download(request, pk):
 
 @login_required
 def plan_detail(request, pk):
-    plan = get_object_or_404(
-        RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
-    )
+    plan, items = selectors.plan_with_items(request.user, pk)
     can_manage = permissions.can_manage_plan(request.user, plan)
-    items = (
-        RectificationItem.objects.visible_to(request.user)
-        .filter(plan=plan)
-        .select_related("responsible_member", "problem")
-    )
     unaddressed = []
     if can_manage:
         unaddressed = Problem.objects.filter(meeting=plan.meeting, items__isnull=True).select_related("about_member")
@@ -428,15 +421,7 @@ def plan_detail(request, pk):
 @login_required
 def plan_pdf(request, pk):
     """The rectification plan (整改方案) as an official document: for whoever reads the plan's page, their items."""
-    plan = get_object_or_404(
-        RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
-    )
-    items = (
-        RectificationItem.objects.visible_to(request.user)
-        .filter(plan=plan)
-        .select_related("responsible_member", "responsible_leader", "problem")
-        .order_by("number", "pk")
-    )
+    plan, items = selectors.plan_with_items(request.user, pk)
     return pdf.pdf_response(
         request,
         "rectification/plan_print.html",
@@ -450,15 +435,7 @@ def plan_pdf(request, pk):
 @login_required
 def plan_docx(request, pk):
     """The rectification plan (整改方案) as a Word document: for whoever reads the plan, with the items they see."""
-    plan = get_object_or_404(
-        RectificationPlan.objects.visible_to(request.user).select_related("meeting", "organisation"), pk=pk
-    )
-    items = (
-        RectificationItem.objects.visible_to(request.user)
-        .filter(plan=plan)
-        .select_related("responsible_member", "responsible_leader", "problem")
-        .order_by("number", "pk")
-    )
+    plan, items = selectors.plan_with_items(request.user, pk)
     return docx_response(lambda stream: write_plan(plan, items, stream), filename=f"rectification-plan-{plan.pk}.docx")
 
 
