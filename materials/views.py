@@ -427,14 +427,20 @@ def material_edit(request, pk):
         return _editor(request, material, form, status=400)
 
 
+def _material_as_read(user, pk):
+    """A material the user may read (404 otherwise), and the submitted revision shown instead of the text being
+    revised when that is what they may read: its PDF and its Word document show the same as its page."""
+    material = get_object_or_404(
+        InspectionMaterial.objects.visible_to(user).select_related("meeting__organisation", "author"), pk=pk
+    )
+    revisions = list(material.revisions.all()) if permissions.can_see_revisions(user, material) else []
+    return material, _shown_revision(user, material, revisions)
+
+
 @login_required
 def material_pdf(request, pk):
     """One material (a member's or the group's) as an official document in PDF: whoever reads its page reads it."""
-    material = get_object_or_404(
-        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
-    )
-    revisions = list(material.revisions.all()) if permissions.can_see_revisions(request.user, material) else []
-    shown_revision = _shown_revision(request.user, material, revisions)
+    material, shown_revision = _material_as_read(request.user, pk)
     return pdf.pdf_response(
         request,
         "materials/material_print.html",
@@ -496,11 +502,7 @@ def material_export(request, meeting_pk):
 @login_required
 def material_docx(request, pk):
     """One material (a member's or the group's) as an official Word document: whoever reads its page reads it."""
-    material = get_object_or_404(
-        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
-    )
-    revisions = list(material.revisions.all()) if permissions.can_see_revisions(request.user, material) else []
-    shown_revision = _shown_revision(request.user, material, revisions)
+    material, shown_revision = _material_as_read(request.user, pk)
     note = ""
     if shown_revision is not None:
         note = _("The author is revising this material. Shown: revision %(n)s, as it was submitted.") % {
