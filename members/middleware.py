@@ -13,7 +13,7 @@ Other 404s (a mistyped public address) are not security events and are left to t
 import json
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
 from . import audit, pagecache
@@ -84,7 +84,13 @@ class PrivatePageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        watch = pagecache.WriteWatch()
+        pagecache.watch_writes(watch)
+        try:
+            with connection.execute_wrapper(watch):
+                response = self.get_response(request)
+        finally:
+            pagecache.watch_writes(None)
         key = getattr(request, "_private_page_key", None)
         if (
             key is not None
@@ -94,9 +100,26 @@ class PrivatePageCacheMiddleware:
             and not pagecache.messages_added(request)
         ):
             pagecache.put(key, response.content, dict(response.items()))
-        if request.method not in self.SAFE_METHODS:
-            pagecache.records_changed()
+        self.records_changed(request, watch)
         return response
+
+    def records_changed(self, request, watch) -> None:
+        """After a request that may have written: a POST, PUT, PATCH or DELETE raises its user's scopes
+        (their own and every organisation they see: a bulk update there sends no signal); a write that
+        no signal told of and those scopes do not cover (another organisation's, or one that moves a
+        record or names who sees it, or by an anonymous request) raises "all"."""
+        scopes = None
+        if request.method not in self.SAFE_METHODS:
+            scopes = pagecache.scopes_written_by(getattr(request, "user", None))
+            if scopes is None and getattr(request, "user", None) is not None and not request.user.is_authenticated:
+                scopes = set()  # anonymous: only what it wrote counts
+            if scopes is None:
+                pagecache.records_changed()
+                return
+        if watch.settle(own_scopes_enough=bool(scopes)):
+            pagecache.records_changed()
+        elif scopes:
+            pagecache.records_changed(scopes)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

@@ -227,10 +227,15 @@ class FeedKey(models.Model):
 
 
 class RecordsVersion(models.Model):
-    """One row whose number goes up after every committed change to the records (members.pagecache):
-    a signed-in page kept in a server's memory is served again only while the number is the one it
-    was made under, so every app server sees a change at once."""
+    """A number that goes up after every committed change to the records of its scope (members.pagecache):
+    "all" (what belongs to no one organisation: users, members, memberships, organisations), "org:<id>"
+    (an organisation's meetings, materials, ledger, reports, notices) or "user:<id>" (what one user
+    sees changed). A signed-in page kept in a server's memory is served again only while the numbers of
+    the scopes its user sees are the ones it was made under, so every app server sees a change at once."""
 
+    GLOBAL = "all"
+
+    scope = models.CharField(_("scope"), max_length=40, unique=True)
     value = models.BigIntegerField(_("value"), default=0)
 
     class Meta:
@@ -238,4 +243,4 @@ class RecordsVersion(models.Model):
         verbose_name_plural = _("records versions")
 
     def __str__(self):
-        return str(self.value)
+        return f"{self.scope}: {self.value}"
