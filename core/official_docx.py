@@ -256,25 +256,33 @@ def _replace_properties(style_element, ppr, rpr) -> None:
         style_element.append(rpr)
 
 
+# Clark names of the elements made for every paragraph and run (qn() parses its prefix each call).
+_W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_T, _W_VAL = (
+    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "r", "rPr", "t", "val")
+)
+_XML_SPACE = qn("xml:space")
+_NO_INDENT = {"firstLineChars": 0, "firstLine": 0}
+_JC = {"center": "center", "right": "right", "left": "left"}  # the `align` add_paragraph takes, as w:jc says it
+_CODE_FONTS = {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New"}
+
+
 def _append_run(p, text: str, *, bold: bool = False, italic: bool = False, code: bool = False) -> None:
     """A run appended to a w:p element directly (python-docx's add_run costs ~0.5 ms a run: a 200-material
-    bundle has hundreds of thousands): w:rPr only when the run is bold, italic or code."""
-    r = OxmlElement("w:r")
+    bundle has hundreds of thousands): w:rPr only when the run is bold, italic or code. Made with lxml's
+    SubElement, which takes the parent's namespace and element classes (a third of OxmlElement's cost)."""
+    r = etree.SubElement(p, _W_R)
     if bold or italic or code:
-        rpr = OxmlElement("w:rPr")
+        rpr = etree.SubElement(r, _W_RPR)
         if code:
-            rpr.append(_el("w:rFonts", ascii="Courier New", hAnsi="Courier New"))
+            etree.SubElement(rpr, qn("w:rFonts"), _CODE_FONTS)
         if bold:
-            rpr.append(_el("w:b"))
+            etree.SubElement(rpr, qn("w:b"))
         if italic:
-            rpr.append(_el("w:i"))
-        r.append(rpr)
-    t = OxmlElement("w:t")
+            etree.SubElement(rpr, qn("w:i"))
+    t = etree.SubElement(r, _W_T)
     t.text = text
     if text != text.strip():
-        t.set(qn("xml:space"), "preserve")
-    r.append(t)
-    p.append(r)
+        t.set(_XML_SPACE, "preserve")
 
 
 @dataclass
@@ -301,7 +309,7 @@ _SPACE = re.compile(r"\s+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 # A line break inside Chinese text (a Markdown soft break) joins the lines without a space; a space
 # typed between Chinese words (after a dateline) stays.
-_BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
+_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
 _NUMBER_PREFIX = re.compile(r"^\s*\d+[.、．]\s*")
 # A heading that already carries its number as the standard writes it (a print template's).
 _GB_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）|（\d+）)")
@@ -349,14 +357,24 @@ class OfficialDocument:
         self._body_end = self.document.element.body.sectPr
         self._spooled = None
 
-    def _paragraph(self, style: str = "Normal") -> Paragraph:
+    def _paragraph(
+        self, style: str = "Normal", *, page_break_before: bool = False, ind: dict | None = None, jc: str | None = None
+    ) -> Paragraph:
         """A new paragraph at the end of the body, in `style` (set by id, inserted before the section's
-        properties without searching the body)."""
-        p = OxmlElement("w:p")
-        if style != "Normal":
-            ppr = OxmlElement("w:pPr")
-            ppr.append(_el("w:pStyle", val=self._style_ids[style]))
-            p.append(ppr)
+        properties without searching the body), with its own properties made at once in schema order
+        (pStyle, pageBreakBefore, ind, jc) instead of python-docx's search for each one's place:
+        `ind` the w:ind attributes (firstLineChars, firstLine, right, rightChars…), `jc` the alignment."""
+        p = self._body_end.makeelement(_W_P)
+        if style != "Normal" or page_break_before or ind or jc:
+            ppr = etree.SubElement(p, _W_PPR)
+            if style != "Normal":
+                etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, self._style_ids[style])
+            if page_break_before:
+                etree.SubElement(ppr, qn("w:pageBreakBefore"))
+            if ind:
+                etree.SubElement(ppr, qn("w:ind"), {qn(f"w:{key}"): str(value) for key, value in ind.items()})
+            if jc:
+                etree.SubElement(ppr, qn("w:jc")).set(_W_VAL, jc)
         self._body_end.addprevious(p)
         return Paragraph(p, self.document._body)
 
@@ -557,9 +575,7 @@ class OfficialDocument:
     def add_part(self, text: str, *, new_page: bool = True):
         """One part of a bundle (a material): a title-like heading that the contents list. Numbering
         of the levels under it starts again."""
-        paragraph = self._paragraph("Heading 1")
-        if new_page:
-            paragraph.paragraph_format.page_break_before = True
+        paragraph = self._paragraph("Heading 1", page_break_before=new_page)
         _append_run(paragraph._p, _clean(text))
         self._counters = [0, 0, 0, 0, 0]
         return paragraph
@@ -585,10 +601,9 @@ class OfficialDocument:
     def add_paragraph(self, text: str = "", *, bold: bool = False, italic: bool = False, align: str | None = None,
                       indent: bool = True, style: str = "Normal"):  # fmt: skip
         """A paragraph of body text (仿宋 三号, two characters indented)."""
-        paragraph = self._paragraph(style)
+        paragraph = self._paragraph(style, ind=None if indent else _NO_INDENT, jc=_JC[align] if align else None)
         if text:
             _append_run(paragraph._p, _clean(text), bold=bold, italic=italic)
-        self._format(paragraph, align=align, indent=indent)
         return paragraph
 
     def add_lines(self, lines: Iterable[str], **kwargs) -> None:
@@ -601,8 +616,10 @@ class OfficialDocument:
         self._blank_line()
         for line in lines:
             if line:
-                paragraph = self.add_paragraph(line, align="right", indent=False)
-                _set_ind(paragraph, right=BODY_SIZE * 20 * 4, rightChars=400)
+                paragraph = self._paragraph(
+                    ind={**_NO_INDENT, "right": BODY_SIZE * 20 * 4, "rightChars": 400}, jc="right"
+                )
+                _append_run(paragraph._p, _clean(line))
 
     def add_markdown(self, text: str, *, base_level: int = 1) -> None:
         """Markdown as the page shows it (rendered and sanitised by core.markdown): Markdown headings
@@ -686,14 +703,6 @@ class OfficialDocument:
 
     def _blank_line(self) -> None:
         self._paragraph("Normal")
-
-    @staticmethod
-    def _format(paragraph, *, align: str | None, indent: bool) -> None:
-        if align:
-            paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                                   "left": WD_ALIGN_PARAGRAPH.LEFT}[align]  # fmt: skip
-        if not indent:
-            _set_ind(paragraph, firstLineChars=0, firstLine=0)
 
     # --- output -----------------------------------------------------------------------------------
 
@@ -821,7 +830,12 @@ class _HtmlWriter:
             paragraph = self.container.add_paragraph() if last.text else last
             paragraph._p.style = self.doc._style_ids["Table Text"]
         else:
-            paragraph = self.doc._paragraph(pending.style)
+            indent = pending.indent_chars
+            paragraph = self.doc._paragraph(
+                pending.style,
+                ind=None if indent is None else {"firstLineChars": indent * 100, "firstLine": indent * BODY_SIZE * 20},
+                jc=_JC[pending.align] if pending.align else None,
+            )
         if pending.prefix:
             first = next(r for r in runs if not r.line_break)
             _append_run(paragraph._p, pending.prefix + _spaced_after_number(pending.prefix, first.text[:1])[:-1])
@@ -830,12 +844,6 @@ class _HtmlWriter:
                 paragraph.add_run().add_break()
                 continue
             _append_run(paragraph._p, run.text, bold=run.bold, italic=run.italic, code=run.code)
-        if self.container is None:
-            if pending.indent_chars is not None:
-                indent = pending.indent_chars
-                _set_ind(paragraph, firstLineChars=indent * 100, firstLine=indent * BODY_SIZE * 20)
-            if pending.align:
-                OfficialDocument._format(paragraph, align=pending.align, indent=True)
 
     # the walk
 
