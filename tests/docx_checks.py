@@ -3,6 +3,7 @@ properties, numbering and text; and converting it to PDF with LibreOffice."""
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -57,6 +58,7 @@ def assert_official_layout(document) -> None:
     footer = document.sections[-1].footer
     assert "PAGE" in footer._element.xml and footer.paragraphs[0].text.startswith("— ")
     assert footer.paragraphs[0].text.endswith(" —")
+    assert_styles_defined(document)
     properties = document.core_properties
     assert properties.title and properties.author and properties.author != "python-docx"
     assert properties.language in {"zh-CN", "en-US"}
@@ -71,6 +73,36 @@ def texts(document) -> list[str]:
         if text:
             found.append(text)
     return found
+
+
+def styled(document) -> list[tuple[str, str]]:
+    """(style name, text) of every paragraph with text, tables' cells included, in order. Read from the
+    paragraph's own w:pStyle, so a paragraph naming a style the file does not hold reads as that id."""
+    names = {style.style_id: style.name for style in document.styles}
+    found = []
+    for block in document.element.body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in block.iter(qn("w:t")))
+        if text:
+            style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            style_id = style.get(qn("w:val")) if style is not None else None
+            found.append((names.get(style_id, style_id) if style_id else "Normal", text))
+    return found
+
+
+def assert_styles_defined(document) -> None:
+    """Every style a paragraph, run or table of the body, a header or a footer names is in the file's
+    styles. Nothing fails on an unknown one: Word and LibreOffice silently show the paragraph as body
+    text (a heading lost from the outline and the contents, a title in 仿宋)."""
+    defined = {style.get(qn("w:styleId")) for style in document.styles.element.iter(qn("w:style"))}
+    checked = 0
+    for part in document.part.package.iter_parts():
+        if not re.fullmatch(r"/word/(document|header\d*|footer\d*)\.xml", str(part.partname)):
+            continue
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            for reference in part.element.iter(qn(tag)):
+                assert reference.get(qn("w:val")) in defined, (str(part.partname), reference.get(qn("w:val")))
+                checked += 1
+    assert checked, "no paragraph names a style"
 
 
 def runs_with(document, text: str):

@@ -17,6 +17,7 @@ from ..docx_checks import (
     response_bytes,
     runs_with,
     soffice_pdf,
+    styled,
     texts,
 )
 from ..factories import AttendanceFactory, MaterialFactory, MeetingFactory
@@ -187,6 +188,59 @@ def test_a_draft_material_is_its_authors_alone(client, attended, member_user, se
         assert client.get(reverse("materials:docx", args=[material.pk])).status_code == 404
     client.force_login(member_user)
     assert client.get(reverse("materials:docx", args=[material.pk])).status_code == 200
+
+
+def test_every_paragraph_keeps_its_style_in_the_bundle_and_on_its_own(client, attended, secretary, member_user):
+    """Each kind of paragraph is in its style (title, byline, levels, body, list entry, quote, table cell),
+    every style the file names is in it (an unknown one fails nowhere: Word and LibreOffice show the
+    paragraph as body text, out of the outline and the contents), and a material reads in the bundle
+    with the styles of its own .docx."""
+    material = _approved(
+        attended, member_user.member, title="成员材料", preamble="导语第一段。", problems="",
+        problem_sections=[{"aspect": "理论学习方面",
+                           "text": "- 学习不深\n\n> 群众的意见\n\n| 问题 | 措施 |\n|---|---|\n| 甲 | 乙 |"}],
+        causes="## 思想根源\n\n放松改造。", measures="1. 坚持学习\n2. 深入基层",
+    )  # fmt: skip
+    _approved(attended, secretary.member, title="党组材料", on_behalf_of_group=True, measures="党组的措施")
+    body = [
+        ("Normal", "导语第一段。"),
+        ("Heading 2", "一、Problems found"),
+        ("Heading 3", "（一）理论学习方面"),
+        ("Normal", "学习不深"),
+        ("Quote", "群众的意见"),
+        *[("Table Text", cell) for cell in ("问题", "措施", "甲", "乙")],
+        ("Heading 2", "二、Causes"),
+        ("Heading 4", "1.思想根源"),
+        ("Normal", "放松改造。"),
+        ("Heading 2", "三、Rectification measures"),
+        ("Normal", "1.坚持学习"),
+        ("Normal", "2.深入基层"),
+    ]
+    client.force_login(secretary)
+    bundle = open_docx(response_bytes(client.get(reverse("materials:export", args=[attended.pk]))))
+    alone = open_docx(response_bytes(client.get(reverse("materials:docx", args=[material.pk]))))
+    for document in (bundle, alone):
+        assert_official_layout(document)  # every style named is in the file (assert_styles_defined)
+
+    paragraphs = styled(bundle)
+    assert paragraphs[0] == ("Title", str(attended))  # the cover
+    assert ("Subtitle", "Comparison-inspection materials") in paragraphs[:3]
+    contents = paragraphs.index(("TOC Heading", "Contents"))
+    assert paragraphs[contents + 1 : contents + 3] == [
+        ("toc 1", "党组材料 — Secretary"),
+        ("toc 1", "成员材料 — Member"),
+    ]
+    start = paragraphs.index(("Heading 1", "成员材料 — Member"))
+    assert paragraphs[start + 1][0] == "Subtitle"  # the byline
+    assert paragraphs[start + 2 :] == body
+    group = paragraphs.index(("Heading 1", "党组材料 — Secretary"))
+    assert [name for name, _text in paragraphs[group:start]] == [
+        "Heading 1", "Subtitle", "Heading 2", "Normal", "Heading 2", "Normal", "Heading 2", "Normal",
+    ]  # fmt: skip
+
+    paragraphs = styled(alone)
+    assert paragraphs[:2] == [("Title", "成员材料"), ("Subtitle", paragraphs[1][1])]
+    assert paragraphs[2:] == body
 
 
 def test_the_material_page_links_its_word_document(client, attended, member_user):
