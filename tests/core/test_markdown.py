@@ -79,6 +79,20 @@ def test_text_and_local_images_around_an_outside_one_are_untouched():
     assert "<h1>Title</h1>" in html and "<em>done</em>" in html
 
 
+def test_one_text_leaves_nothing_behind_for_the_next():
+    """Footnotes, abbreviations and link references of one material never show in the next one
+    rendered in the same process (the converter is reused)."""
+    first = render_markdown(
+        "整改[^1] by the CPC.\n\n[^1]: 见附件一。\n\n*[CPC]: Communist Party of China\n\n[ref]: /notices/"
+    )
+    assert "见附件一" in first and 'title="Communist Party of China"' in first
+    second = render_markdown("整改[^1] by the CPC, see [the list][ref].")
+    assert "见附件一" not in second
+    assert "Communist Party of China" not in second
+    assert "/notices/" not in second
+    assert second == render_markdown("整改[^1] by the CPC, see [the list][ref].")
+
+
 def test_the_newsroom_tells_the_editor_outside_images_show_as_links():
     body = "![hall](https://tracker.example/hall.png)\n\n![ours](/notices/images/1/)"
     assert removed_parts(body, {"/notices/images/1/"}) == [
