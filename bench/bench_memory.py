@@ -1,12 +1,15 @@
 """Peak memory of the two large exports, measured inside a gunicorn worker.
 
     .venv/bin/python bench/bench_memory.py                       # 10,000 and 100,000 items
-    .venv/bin/python bench/bench_memory.py --items 10000 --reuse  # keep the database of the last run
+    .venv/bin/python bench/bench_memory.py --items 1000          # a quick look
+    .venv/bin/python bench/bench_memory.py --materials 20 200    # also the bundle of 20 materials
+    .venv/bin/python bench/bench_memory.py --fresh               # make the databases anew
 
-For each size the database (postgres://postgres@127.0.0.1:5432/mr_bench_memory) is made anew with
-`generate_data --meetings N/10 --items-per-meeting 10`, and one meeting gets 200 approved
-comparison-inspection materials of about 4,000 characters each (and another 20, to see the growth
-with the number of materials). Then, for each export, a fresh gunicorn (config/gunicorn.conf.py,
+Each size has a database of its own (postgres://postgres@127.0.0.1:5432/mr_bench_memory_<items>),
+made once with `generate_data --meetings N/10 --items-per-meeting 10`, where one meeting gets 200
+approved comparison-inspection materials of about 4,000 characters each (another 20, to see the
+growth with the number of materials); later runs migrate it and use it again when it holds what it
+should (--fresh makes it anew). Then, for each export, a fresh gunicorn (config/gunicorn.conf.py,
 1 sync worker, DEBUG off) is started, the worker is warmed up with the ledger page, its resident
 memory is read (VmRSS), its peak is reset (`echo 5 > /proc/<pid>/clear_refs`), the export is
 requested as the superuser and read to the end, and the worker's peak (VmHWM) is read:
@@ -14,7 +17,7 @@ the peak during the request, the whole process (Django included). VmRSS is also 
 10 ms during the request as a cross-check.
 
 Exports: the ledger .xlsx of every item (/rectification/export.xlsx) and the .docx bundle of the
-meeting's approved materials (/meetings/<pk>/materials/export.docx).
+meeting's 200 approved materials (/meetings/<pk>/materials/export.docx), each at every size.
 Targets: peak under 150 MB, and growing less than 20 % from 10,000 to 100,000 items.
 Results are written between the markers of bench/memory.md.
 """
@@ -26,7 +29,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -35,14 +37,17 @@ import threading
 import time
 from pathlib import Path
 
+from benchlib import Machine
+from benchlib import write_results as write_results_block
+
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "mr_bench_memory"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+DB_PREFIX = "mr_bench_memory"
 PORT = 8772
 TARGET_MB = 150
 GROWTH_TARGET = 0.20
+BUNDLES = (200, 20)  # materials on the first and the second meeting of the generated data
 ENV = {
-    "DATABASE_URL": DB_URL,
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_PREFIX}_0",  # set per size by use_database
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -77,7 +82,29 @@ def _django():
     django.setup()
 
 
-def _recreate_database():
+def use_database(items: int) -> str:
+    """Point this process and the commands it starts at the database of `items` items."""
+    from django.db import connections
+
+    name = f"{DB_PREFIX}_{items}"
+    ENV["DATABASE_URL"] = os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+    return name
+
+
+def _database_exists(name: str) -> bool:
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cur.fetchone() is not None
+    conn.close()
+    return found
+
+
+def _recreate_database(name: str):
     import psycopg2
     from django.db import connections
 
@@ -85,8 +112,8 @@ def _recreate_database():
     conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
+        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {name}")
     conn.close()
 
 
@@ -124,30 +151,55 @@ def _materials(meeting, count, rng):
     )
 
 
-def prepare(items: int, reuse: bool) -> dict:
+def _complete(items: int) -> bool:
+    """The database holds the generated items and both meetings' approved materials."""
+    from materials.models import InspectionMaterial
+    from meetings.models import Meeting
+    from rectification.models import RectificationItem
+
+    meetings = list(Meeting.objects.order_by("pk")[:2])
+    if RectificationItem.objects.count() != items or len(meetings) < 2:
+        return False
+    approved = InspectionMaterial.Status.APPROVED
+    return all(
+        InspectionMaterial.objects.filter(meeting=m, status=approved).count() == count
+        for m, count in zip(meetings, BUNDLES, strict=True)
+    )
+
+
+def prepare(items: int, fresh: bool) -> dict:
+    """The database of `items` items, made once and used again (--fresh: made anew)."""
     from django.contrib.auth import get_user_model
 
     from meetings.models import Meeting
 
-    if not reuse:
-        _recreate_database()
+    name = use_database(items)
+    exists = _database_exists(name)
+    if exists:
+        _manage("migrate", "--noinput", "-v", "0")  # the code may have moved on since it was made
+    if fresh or not exists or not _complete(items):
+        _recreate_database(name)
         _manage("migrate", "--noinput", "-v", "0")
         started = time.monotonic()
         _manage("generate_data", "--meetings", str(max(1, items // 10)), "--items-per-meeting", "10")
-        print(f"generated {items:,} items in {time.monotonic() - started:.0f} s", flush=True)
         rng = random.Random(1)
-        big, small = Meeting.objects.order_by("pk")[:2]
-        _materials(big, 200, rng)
-        _materials(small, 20, rng)
+        for meeting, count in zip(Meeting.objects.order_by("pk")[:2], BUNDLES, strict=True):
+            _materials(meeting, count, rng)
         _manage("shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+        print(f"database {name}: {items:,} items made in {time.monotonic() - started:.0f} s", flush=True)
+    else:
+        print(f"database {name}: {items:,} items, made by an earlier run (--fresh to make it anew)", flush=True)
     User = get_user_model()
     root, _ = User.objects.get_or_create(username="bench-root", defaults={"is_superuser": True, "is_staff": True})
     from django.test import Client
 
     client = Client()
     client.force_login(root)
-    big, small = Meeting.objects.order_by("pk")[:2]
-    return {"cookie": client.cookies["sessionid"].value, "meetings": {200: big.pk, 20: small.pk}}
+    meetings = Meeting.objects.order_by("pk")[:2]
+    return {
+        "cookie": client.cookies["sessionid"].value,
+        "meetings": {count: m.pk for m, count in zip(meetings, BUNDLES, strict=True)},
+    }
 
 
 # --- the server and its worker ------------------------------------------------------------------
@@ -247,6 +299,7 @@ def measure(path: str, cookie: str) -> dict:
         peak = _status_kb(pid, "VmHWM")
         assert status == 200, (path, status)
     return {
+        "at": f"{datetime.datetime.now(datetime.UTC):%H:%M}, load {os.getloadavg()[0]:.1f}",
         "before_mb": before / 1024,
         "peak_mb": peak / 1024,
         "polled_mb": max(polled) / 1024,
@@ -255,39 +308,19 @@ def measure(path: str, cookie: str) -> dict:
     }
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem = _status_kb_file("/proc/meminfo", "MemTotal") / 2**20
-    load = os.getloadavg()
-    return (
-        f"{os.cpu_count()} × {cpu}, {mem:.1f} GB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; load average {load[0]:.1f} at the end (shared machine)"
-    )
-
-
-def _status_kb_file(path, field):
-    for line in Path(path).read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def write_results(results: dict, sizes: list[int]):
-    lines = [f"Last run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; {machine()}.", ""]
+def write_results(results: dict, machine: Machine):
+    sizes = sorted({items for _name, items in results})
+    lines = [machine.describe(), ""]
     lines += [
         "| export | items in the database | worker before | peak during the request (VmHWM) | polled max | "
-        "time | file | target < 150 MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "time | file | target < 150 MB | measured (UTC, load average) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for (name, items), r in results.items():
         ok = "✓" if r["peak_mb"] < TARGET_MB else "✗"
         lines.append(
             f"| {name} | {items:,} | {r['before_mb']:.1f} MB | **{r['peak_mb']:.1f} MB** | {r['polled_mb']:.1f} MB | "
-            f"{r['seconds']:.1f} s | {r['file_mb']:.1f} MB | {ok} |"
+            f"{r['seconds']:.1f} s | {r['file_mb']:.1f} MB | {ok} | {r.get('at', 'an earlier run')} |"
         )
     if len(sizes) > 1:
         lines.append("")
@@ -303,10 +336,13 @@ def write_results(results: dict, sizes: list[int]):
                 )
     text = "\n".join(lines)
     print(text)
-    path = ROOT / "bench" / "memory.md"
-    doc = path.read_text()
-    start, end = doc.index("<!-- results -->") + len("<!-- results -->"), doc.index("<!-- /results -->")
-    path.write_text(doc[:start] + "\n" + text + "\n" + doc[end:])
+    write_results_block("memory.md", text)
+    met = all(r["peak_mb"] < TARGET_MB for r in results.values())
+    for name in dict.fromkeys(name for name, _items in results):
+        a, b = results.get((name, sizes[0])), results.get((name, sizes[-1]))
+        if a and b and len(sizes) > 1:
+            met = met and b["peak_mb"] / a["peak_mb"] - 1 < GROWTH_TARGET
+    return met
 
 
 RESULTS = Path(tempfile.gettempdir()) / "bench_memory_results.json"
@@ -315,32 +351,36 @@ RESULTS = Path(tempfile.gettempdir()) / "bench_memory_results.json"
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (one size)")
+    parser.add_argument("--fresh", action="store_true", help="make each size's database anew")
+    parser.add_argument("--materials", type=int, nargs="+", choices=BUNDLES, default=[200], help="bundles to measure")
     parser.add_argument("--only", choices=["xlsx", "docx"], help="measure one of the exports")
     parser.add_argument(
         "--keep", action="store_true", help=f"add to the figures of earlier runs (kept in {RESULTS}) in the report"
     )
     args = parser.parse_args()
+    machine = Machine()
     _django()
     stored = json.loads(RESULTS.read_text()) if args.keep and RESULTS.exists() else {}
     results = {tuple(json.loads(key)): value for key, value in stored.items()}
-    for items in args.items:
-        facts = prepare(items, args.reuse)
+    for items in sorted(args.items):
+        facts = prepare(items, args.fresh)
         cookie = facts["cookie"]
         cases = []
         if args.only in (None, "xlsx"):
             cases.append(("ledger .xlsx, every item", "/rectification/export.xlsx"))
         if args.only in (None, "docx"):
             cases += [
-                (f".docx bundle of {count} materials", f"/meetings/{pk}/materials/export.docx")
-                for count, pk in sorted(facts["meetings"].items())
+                (f".docx bundle of {count} materials", f"/meetings/{facts['meetings'][count]}/materials/export.docx")
+                for count in sorted(args.materials, reverse=True)
             ]
         for name, path in cases:
             results[(name, items)] = measure(path, cookie)
-            print((name, items), {k: round(v, 1) for k, v in results[(name, items)].items()}, flush=True)
+            figures = {k: v if isinstance(v, str) else round(v, 1) for k, v in results[(name, items)].items()}
+            print((name, items), figures, flush=True)
             RESULTS.write_text(json.dumps({json.dumps(list(key)): value for key, value in results.items()}))
-    sizes = sorted({items for _name, items in results})
-    write_results(dict(sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1]))), sizes)
+    met = write_results(dict(sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1]))), machine)
+    print("TARGETS MET" if met else "TARGETS NOT MET")
+    sys.exit(0 if met else 1)
 
 
 if __name__ == "__main__":
