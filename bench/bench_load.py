@@ -14,27 +14,32 @@ that no acknowledged write was lost.
    shared cache and the cached_db sessions in Redis).
 3. locust headless, bench/locustfile.py: the editors as fixed counts, the rest public readers.
 4. Checks: no request failed (errors = 0), and lost writes = 0: every acknowledged save of the
-   minutes and of the material is a version of the record in its history (simple-history), the
-   acknowledged saves started from different versions (none silently overwrote another: each was
-   based on the version it replaced), the record's version moved by exactly the number of
-   acknowledged saves, and every acknowledged progress report is in the database.
-Figures (requests, failures, p50/p95/p99 per request kind) go between the markers of bench/load.md.
+   minutes and of the material (302) is the version of the record that follows the version it was
+   based on, with its text, in the record's history (simple-history); no two acknowledged saves
+   started from one version (none silently overwrote another); the record's version moved by at
+   least the number of acknowledged saves (more only by saves in flight when locust stopped) and the
+   record as it is now holds the last acknowledged save; every acknowledged progress report is in
+   the database once, and no refused one is.
+Figures (requests, failures, p50/p95/p99 per request kind, each kind's p95 as a multiple of the p95
+of the trivial view, robots.txt, requested by the same readers in the same run; the writes; the
+machine) go between the markers of bench/load.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import datetime
 import http.client
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib import Machine
+from benchlib import write_results as write_results_block
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "mr_bench_load"
@@ -248,11 +253,20 @@ def check_writes(plan: dict, log_path: Path) -> dict:
     for kind, (model, pk, field) in records.items():
         mine = [e for e in entries if e["kind"] == kind]
         acked = [e for e in mine if e["outcome"] == "acknowledged"]
-        history = [getattr(h, field) or "" for h in model.history.filter(id=pk)]
-        lost = [e["marker"] for e in acked if not any(e["marker"] in text for text in history)]
+        # Every version the record went through (simple-history keeps a row per save).
+        versions: dict[int, list[str]] = {}
+        for version, text in model.history.filter(id=pk).values_list("version", field):
+            versions.setdefault(version, []).append(text or "")
+        # An acknowledged save based on version v must be the record's version v + 1, with its text.
+        lost = [
+            e["marker"] for e in acked if not any(e["marker"] in t for t in versions.get(e["base_version"] + 1, []))
+        ]
         bases = [e["base_version"] for e in acked]
         overwritten = len(bases) - len(set(bases))  # two saves acknowledged from one version: one overwrote
-        moved = model.objects.get(pk=pk).version - plan["start_versions"][kind]
+        record = model.objects.get(pk=pk)
+        moved = record.version - plan["start_versions"][kind]
+        last = max(acked, key=lambda e: e["base_version"], default=None)
+        in_flight = moved - len(acked)
         result[kind] = {
             "attempts": len(mine),
             "acknowledged": len(acked),
@@ -263,17 +277,24 @@ def check_writes(plan: dict, log_path: Path) -> dict:
             "version moved": moved,
             # A save still in flight when locust stopped its users may be written with no answer read:
             # saved, never acknowledged. So the version moves by at least the acknowledged saves.
-            "saved, not acknowledged (in flight at the stop)": moved - len(acked),
-            "version consistent": moved >= len(acked) and not lost and not overwritten,
+            "saved, not acknowledged (in flight at the stop)": in_flight,
+            # The record as it is now holds the last acknowledged save (unless one in flight came after).
+            "last save stands": in_flight > 0 or last is None or last["marker"] in (getattr(record, field) or ""),
+            "version consistent": in_flight >= 0 and not lost and not overwritten,
         }
+        result[kind]["version consistent"] &= result[kind]["last save stands"]
     progress = [e for e in entries if e["kind"] == "progress"]
     acked = [e for e in progress if e["outcome"] == "acknowledged"]
-    texts = set(ProgressReport.objects.filter(item_id=plan["item_pk"]).values_list("text", flat=True))
+    texts = list(ProgressReport.objects.filter(item_id=plan["item_pk"]).values_list("text", flat=True))
+    stored = {e["marker"]: sum(e["marker"] in t for t in texts) for e in progress}
     result["progress"] = {
         "attempts": len(progress),
         "acknowledged": len(acked),
         "errors": sum(e["outcome"].startswith("error") for e in progress),
-        "lost": sum(1 for e in acked if not any(e["marker"] in t for t in texts)),
+        "lost": sum(1 for e in acked if stored[e["marker"]] == 0),
+        # each report is appended once: none twice, none from a refused request
+        "version consistent": all(stored[e["marker"]] <= 1 for e in progress)
+        and all(stored[e["marker"]] == 0 for e in progress if e["outcome"] != "acknowledged"),
     }
     return result
 
@@ -283,48 +304,51 @@ def read_stats(csv_prefix: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if "model name" in line), "unknown CPU")
-    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
-    return (
-        f"{os.cpu_count()} × {cpu}, {mem / 2**20:.1f} GB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the end (shared machine)"
-    )
+TRIVIAL = "trivial view: robots.txt"  # the locustfile's name for it
 
 
-def write_results(stats, writes, users, duration, workers, locust_kinds):
+def write_results(stats, writes, users, duration, workers, locust_kinds, machine: Machine) -> str:
+    trivial = next((r for r in stats if r["Name"] == TRIVIAL), None)
+    trivial_p95 = float(trivial["95%"]) if trivial and float(trivial["95%"]) > 0 else None
     lines = [
-        f"Last run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; {machine()}.",
+        machine.describe(),
         f"gunicorn {workers} sync workers, PostgreSQL, Redis; locust {users} users "
-        f"({locust_kinds}) for {duration} s, started within the first second.",
+        f"({locust_kinds}) for {duration} s, started within the first second. "
+        "“× trivial” is a kind's p95 over the p95 of robots.txt requested by the same readers in the same run "
+        "(lower is better; 1 = as fast as the trivial view).",
         "",
-        "| request kind | requests | failures | p50 | p95 | p99 | max |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| request kind | requests | failures | p50 | p95 | × trivial (p95) | p99 | max |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in stats:
         name = row["Name"] if row["Name"] != "Aggregated" else "**all**"
+        ratio = f"{float(row['95%']) / trivial_p95:.1f}×" if trivial_p95 else "–"
         lines.append(
             f"| {name} | {int(row['Request Count']):,} | {int(row['Failure Count'])} | {row['50%']} ms | "
-            f"**{row['95%']} ms** | {row['99%']} ms | {float(row['Max Response Time']):.0f} ms |"
+            f"**{row['95%']} ms** | {ratio} | {row['99%']} ms | {float(row['Max Response Time']):.0f} ms |"
         )
     lines += ["", "Writes (from each user's log, checked against the database afterwards):", ""]
     lines += [
         "| record | answered saves | acknowledged | 409 conflicts | errors | lost | silently overwritten "
-        "| version moved |"
+        "| version moved | saved in flight at the stop | last save stands |"
     ]
-    lines += ["| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += ["| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for kind, w in writes.items():
+        stands = w.get("last save stands")
         lines.append(
             f"| {kind} | {w['attempts']} | {w['acknowledged']} | {w.get('conflicts (409)', '–')} | {w['errors']} | "
-            f"**{w['lost']}** | {w.get('silently overwritten', '–')} | {w.get('version moved', '–')} |"
+            f"**{w['lost']}** | {w.get('silently overwritten', '–')} | {w.get('version moved', '–')} | "
+            f"{w.get('saved, not acknowledged (in flight at the stop)', '–')} | "
+            f"{'–' if stands is None else '✓' if stands else '✗'} |"
         )
+    errors = sum(int(r["Failure Count"]) for r in stats if r["Name"] == "Aggregated")
+    lost = sum(w["lost"] + w.get("silently overwritten", 0) for w in writes.values())
+    consistent = all(w.get("version consistent", True) for w in writes.values())
+    lines += ["", f"**errors: {errors}, lost writes: {lost}**, versions consistent: {'yes' if consistent else 'NO'}."]
     text = "\n".join(lines)
     print(text)
-    path = ROOT / "bench" / "load.md"
-    doc = path.read_text(encoding="utf-8")
-    start, end = doc.index("<!-- results -->") + len("<!-- results -->"), doc.index("<!-- /results -->")
-    path.write_text(doc[:start] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
+    write_results_block("load.md", text)
+    return text
 
 
 def main():
@@ -335,6 +359,7 @@ def main():
     parser.add_argument("--members", type=int, default=6)
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
     args = parser.parse_args()
+    machine = Machine()
     plan = prepare(args.reuse, args.secretaries, args.members)
     _fix_urls(plan)
     with tempfile.TemporaryDirectory() as tmp:
@@ -356,11 +381,10 @@ def main():
         writes = check_writes(plan, log_path)
     readers = args.users - args.secretaries - args.members
     kinds = f"{readers} public readers, {args.secretaries} secretary sessions, {args.members} member sessions"
-    write_results(stats, writes, args.users, args.duration, workers, kinds)
+    write_results(stats, writes, args.users, args.duration, workers, kinds, machine)
     errors = sum(int(r["Failure Count"]) for r in stats if r["Name"] == "Aggregated")
     lost = sum(w["lost"] + w.get("silently overwritten", 0) for w in writes.values())
     consistent = all(w.get("version consistent", True) for w in writes.values())
-    print(f"errors: {errors}, lost writes: {lost}, versions consistent: {consistent}")
     sys.exit(0 if errors == 0 and lost == 0 and consistent else 1)
 
 

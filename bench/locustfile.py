@@ -6,7 +6,9 @@ to the same records at the same time.
 Run by hand it needs LOAD_PLAN (the JSON the runner writes: session cookies, the records to edit,
 the notices to read) and LOAD_LOG (where each user's writes are recorded, one JSON line each).
 
-- PublicReader (the rest of the users): home, list, a notice page, search, the Atom feed.
+- PublicReader (the rest of the users): home, list, a notice page, search, the Atom feed, and now
+  and then robots.txt: the trivial view, measured in the same run, to which every kind's p95 is
+  compared.
 - Secretary (fixed count): opens the seed meeting's edit form, changes the summary (the minutes'
   summary) to a text of its own, saves with the form's version. 302 = acknowledged; 409 = the app
   refused a stale save (someone saved in between), which is correct.
@@ -35,6 +37,7 @@ LOG_PATH = os.environ["LOAD_LOG"]
 _log_lock = threading.Lock()
 _cookies = {role: itertools.cycle(PLAN["sessions"][role]) for role in ("secretary", "member")}
 SEARCH_TERMS = PLAN["search_terms"]
+TRIVIAL = "trivial view: robots.txt"  # bench_load.py reads it by this name
 
 
 def _record(entry: dict):
@@ -232,6 +235,10 @@ class PublicReader(HttpUser):
     @task(1)
     def feed(self):
         self.client.get("/notices/feed/", name="public: feed")
+
+    @task(1)
+    def trivial(self):
+        self.client.get("/robots.txt", name=TRIVIAL)
 
 
 @events.test_stop.add_listener
