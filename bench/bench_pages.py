@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_pages.py                      # the demo data (manage.py load_demo)
     .venv/bin/python bench/bench_pages.py --items 100000       # the demo plus generate_data's 100,000 items
+    .venv/bin/python bench/bench_pages.py --items 0 100000     # both, one after the other (make bench)
     .venv/bin/python bench/bench_pages.py --rounds 2 --duration 3   # a quick look
 
 What it does, in one run:
@@ -19,7 +20,7 @@ What it does, in one run:
      and the member's material editor; interleaved rounds, each page's ratio to the trivial page
      measured in the same round (the median over rounds);
   5. prints the machine, the figures and each page's query count (one request of each, in this
-     process, through Django's WSGI handler).
+     process, through Django's WSGI handler), and writes them between the markers of bench/pages.md.
 Target: each page >= 0.1 of the trivial page's rate. Figures and findings: bench/pages.md.
 """
 
@@ -40,6 +41,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from benchlib import Machine, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "postgres://postgres@127.0.0.1:5432"
@@ -116,6 +119,10 @@ def prepare(env: dict, items: int) -> dict:
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    connections.close_all()  # a second size in the same run: its own database
+    connections["default"].settings_dict["NAME"] = env["DATABASE_URL"].rsplit("/", 1)[1]
 
     from rectification.models import RectificationItem
 
@@ -317,7 +324,9 @@ def cpu_per_request(pages: dict, sessions: dict, n: int = 100) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--items", type=int, default=0, help="top the demo up to this many items (generate_data)")
+    parser.add_argument(
+        "--items", type=int, nargs="+", default=[0], help="0: the demo; N: the demo topped up to N items"
+    )
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--duration", type=int, default=5, help="seconds per page per round")
     parser.add_argument("--rounds", type=int, default=5)
@@ -329,19 +338,28 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    db_url = args.database_url or f"{BASE_URL}/mr_bench_pages" + (f"_{args.items}" if args.items else "")
-    ensure_database(db_url)
-    env = env_for(db_url, args.redis_url, args.port)
-    data = prepare(env, args.items)
-    print(f"machine: {machine()}", flush=True)
-    ok = True
-    modes = {"both": ["off", "on"], "on": ["on"], "off": ["off"]}[args.page_cache]
-    for mode in modes:
-        page_env = {**env, "PRIVATE_PAGE_CACHE": "1" if mode == "on" else "0"}
-        lines, met = measure(page_env, data, args, mode)
-        print("\n".join(lines), flush=True)
-        ok = ok and (met or mode == "off")
-    print("TARGETS MET" if ok else "TARGETS NOT MET")
+    machine_ = Machine()
+    ok, sections = True, []
+    for items in args.items:
+        db_url = args.database_url or f"{BASE_URL}/mr_bench_pages" + (f"_{items}" if items else "")
+        ensure_database(db_url)
+        env = env_for(db_url, args.redis_url, args.port)
+        data = prepare(env, items)
+        print(f"machine: {machine()}", flush=True)
+        what = "Demo data (`load_demo`)" if not items else f"{items:,} items (`generate_data` on top of the demo)"
+        sections += ["", f"### {what}"]
+        modes = {"both": ["off", "on"], "on": ["on"], "off": ["off"]}[args.page_cache]
+        for mode in modes:
+            page_env = {**env, "PRIVATE_PAGE_CACHE": "1" if mode == "on" else "0"}
+            lines, met = measure(page_env, data, args, mode)
+            print("\n".join(lines), flush=True)
+            sections += [line.replace("### signed-in", "#### signed-in") for line in lines]
+            ok = ok and (met or mode == "off")
+    verdict = "TARGETS MET" if ok else "TARGETS NOT MET"
+    command = " ".join(["bench/bench_pages.py", *sys.argv[1:]])
+    head = [machine_.describe(), f"`{command}`: {verdict} (each page ≥ {TARGET} of the trivial page)."]
+    write_results("pages.md", "\n".join(head + sections))
+    print(verdict)
     return 0 if ok else 1
 
 
