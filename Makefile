@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run serve test lint format check pytest e2e screenshots bench bench-load messages backup restore clean
+.PHONY: install run serve test lint format check pytest e2e screenshots bench bench-quick bench-load messages backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,8 +54,13 @@ SCREENSHOT_TESTS ?= tests/e2e/test_story_zh.py
 screenshots: $(STAMP)
 	SCREENSHOTS=1 $(PY) -m pytest -m e2e -p no:randomly -q $(SCREENSHOT_TESTS)
 
+# Every benchmark in one sitting, each writing its figures into its bench/*.md with the machine
+# described (bench/run.py: order, sizes, --skip); bench-quick runs each at a small size to check it works.
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-quick: $(STAMP)
+	$(PY) bench/run.py --quick
 
 # Mixed load: 64 locust users for 60 s against gunicorn, PostgreSQL and Redis (bench/load.md).
 bench-load: $(STAMP)
