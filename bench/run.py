@@ -115,7 +115,8 @@ def main(argv: list[str]) -> int:
         results.append((name, f"exit {rc}", elapsed))
     print(f"\n== {machine.describe()}")
     for name, outcome, elapsed in results:
-        note = "  (a target missed, or a failure: see its output above)" if outcome not in ("exit 0", "left out") else ""
+        failed = outcome not in ("exit 0", "left out")
+        note = "  (a target missed, or a failure: see its output above)" if failed else ""
         print(f"   {name:<18} {outcome:<9} {elapsed / 60:5.1f} min{note}")
     return 1 if any(outcome not in ("exit 0", "left out") for _name, outcome, _elapsed in results) else 0
 
