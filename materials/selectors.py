@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import Section
 from meetings.models import Meeting
+from meetings.selectors import manages_meetings
 from members.permissions import member_for
 
 from .models import InspectionMaterial
@@ -47,9 +48,9 @@ def _submitted_on(m: InspectionMaterial) -> str:
 def review_sections(user) -> list[Section]:
     """A secretary's review queue, and the materials still being written for held meetings (a meeting
     closes only when none is left in draft or returned)."""
-    managed = Meeting.objects.managed_by(user)
-    if not managed.exists():
+    if not manages_meetings(user):
         return []
+    managed = Meeting.objects.managed_by(user)
     waiting = (
         InspectionMaterial.objects.filter(meeting__in=managed, status=InspectionMaterial.Status.SUBMITTED)
         .select_related("author", "meeting")

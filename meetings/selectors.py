@@ -376,12 +376,24 @@ def _preparation_entry(meeting: Meeting) -> dict:
     return {"label": str(meeting), "url": meeting.get_absolute_url(), "meta": " · ".join(meta), "action": action}
 
 
+def manages_meetings(user) -> bool:
+    """Whether the user manages any meeting: the question each app's dashboard sections ask first. One query
+    a request (none for a user who manages no organisation), kept on the user object like their scope."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_manages_meetings", None)
+    if cached is None:
+        cached = Meeting.objects.managed_by(user).exists()
+        user._manages_meetings = cached
+    return cached
+
+
 def dashboard_sections(user) -> list[Section]:
     """A secretary's meetings: those being prepared, each with what it still needs, and those held but
     not closed. A member's upcoming meetings are in materials.dashboard_sections, beside their materials."""
-    managed = Meeting.objects.managed_by(user)
-    if not managed.exists():
+    if not manages_meetings(user):
         return []
+    managed = Meeting.objects.managed_by(user)
     preparing = (
         managed.filter(status__in=Meeting.UPCOMING)
         .select_related("organisation")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import Section
 from meetings.models import Meeting
+from meetings.selectors import manages_meetings
 from members.permissions import is_publisher
 
 from .models import Notice
@@ -65,8 +66,8 @@ def dashboard_sections(user) -> list[Section]:
                 "more_url": f"{list_url}?status={Notice.Status.SCHEDULED}",
             }
         )
-    managed = Meeting.objects.managed_by(user)
-    if not user.is_superuser and managed.exists():
+    if not user.is_superuser and manages_meetings(user):
+        managed = Meeting.objects.managed_by(user)
         waiting = (
             managed.filter(status__in=Meeting.TAKEN_PLACE)
             .annotate(n=Count("notices", filter=~Q(notices__status=Notice.Status.WITHDRAWN)))

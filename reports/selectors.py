@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import Section
 from meetings.models import Meeting
-from meetings.selectors import CHECKLIST_KINDS
+from meetings.selectors import CHECKLIST_KINDS, manages_meetings
 
 from .models import MeetingReport, due_date
 
@@ -51,9 +51,9 @@ def due_entry(meeting: Meeting, report: MeetingReport | None) -> dict:
 
 def dashboard_sections(user) -> list[Section]:
     """A secretary's meetings held whose report to the higher organisation is not filed yet, most urgent first."""
-    managed = Meeting.objects.managed_by(user)
-    if not managed.exists():
+    if not manages_meetings(user):
         return []
+    managed = Meeting.objects.managed_by(user)
     meetings = list(
         managed.filter(status__in=Meeting.TAKEN_PLACE, kind__in=CHECKLIST_KINDS)
         .filter(Q(situation_report__isnull=True) | ~Q(situation_report__status=MeetingReport.Status.FILED))

@@ -43,3 +43,31 @@ def test_a_member_sees_the_meetings_they_will_attend(client, org, member_user):
     assert f'href="{reverse("meetings:detail", args=[upcoming.pk])}"' in body
     assert "material not started" in body
     assert "Meetings being prepared" not in body
+
+
+def _meeting_probes(queries) -> list[str]:
+    """The "does this user manage any meeting?" probes among the queries of a request."""
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT 1 AS "a" FROM "meetings_meeting"')]
+
+
+def test_the_dashboard_asks_once_whether_the_secretary_manages_any_meeting(client, org, secretary):
+    """Four apps' sections start from that question; it is answered once a request, not once a section."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MeetingFactory(organisation=org, title="Meeting to close", status="held")
+    client.force_login(secretary)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("dashboard")).content.decode()
+    assert "Meetings held, waiting to be closed" in body
+    assert len(_meeting_probes(ctx.captured_queries)) == 1
+
+
+def test_a_secretary_without_meetings_gets_no_meeting_sections(client, org, secretary):
+    client.force_login(secretary)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Meetings being prepared" not in body
+    assert "Materials waiting for my review" not in body
+    assert "Held meetings without a notice" not in body
+    # The page sends them to plan the first one.
+    assert f'href="{reverse("meetings:create")}"' in body
