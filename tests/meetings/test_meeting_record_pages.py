@@ -248,3 +248,42 @@ def test_the_minutes_do_not_number_key_points_that_carry_their_own_numbers(clien
     body = client.get(reverse("meetings:print", args=[meeting.pk])).content.decode()
     assert re.search(r'<ul class="key-points[^"]*">\s*<li class="key-point">一要提高政治站位。', body)
     assert re.search(r'<ol class="key-points">\s*<li class="key-point">提高政治站位。', body)
+
+
+# --- the record's per-row links (written out in the minutes, one include per list of speeches) ----------------
+
+
+def test_the_record_offers_each_opinion_talk_and_criticism_as_a_problem_to_its_secretary_only(client, org, secretary):
+    from .helpers import filled_meeting
+
+    meeting, _members = filled_meeting(org, 4, status=Meeting.Status.HELD)
+    client.force_login(secretary)
+    body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    problem_url = reverse("rectification:problem_create")
+    for source, rows in (
+        ("opinion", meeting.opinions.all()),
+        ("talk", meeting.talks.all()),
+        ("criticism", meeting.criticisms.all()),
+    ):
+        for row in rows:
+            assert f'href="{problem_url}?{source}={row.pk}"' in body, (source, row.pk)
+    assert body.count("Mark as a problem to rectify") == 12
+    # Each speech, in its agenda item or on its own, can be edited while the meeting is open.
+    for speech in meeting.speeches.all():
+        assert f'href="{reverse("meetings:speech_edit", args=[meeting.pk, speech.pk])}"' in body
+    assert body.count('class="key-point"') == 4 + 3 * 1
+    # The print view is the minutes without any of these links.
+    printed = client.get(reverse("meetings:print", args=[meeting.pk])).content.decode()
+    assert "problem-link" not in printed and "/speeches/" not in printed
+    assert printed.count('class="key-point"') == 4 + 3 * 1
+
+
+def test_a_closed_record_keeps_its_problem_links_and_drops_the_speech_edit_links(client, org, secretary):
+    from .helpers import filled_meeting
+
+    meeting, _members = filled_meeting(org, 2, status=Meeting.Status.CLOSED)
+    client.force_login(secretary)
+    body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert body.count("Mark as a problem to rectify") == 6
+    for speech in meeting.speeches.all():
+        assert reverse("meetings:speech_edit", args=[meeting.pk, speech.pk]) not in body

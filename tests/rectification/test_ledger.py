@@ -288,3 +288,21 @@ def test_wrap_label_breaks_chinese_names_and_ends_what_does_not_fit_with_an_elli
     lines = wrap_label(name)
     assert len(lines) == 2 and lines[0] == name[:20] and lines[1] == name[20:39] + "…"
     assert wrap_label("Short") == ["Short"]
+
+
+def test_each_ledger_row_labels_its_cells_and_its_progress_bar(client, secretary, plan):
+    """The words every row repeats are made once for the page; each row still carries them (the stacked
+    table on a phone shows the data-labels; a screen reader names the progress bar and reads its value)."""
+    ItemFactory(plan=plan, number=1, status=RectificationItem.Status.IN_PROGRESS, progress_percent=40)
+    ItemFactory(plan=plan, number=2, status=RectificationItem.Status.OPEN, progress_percent=0, problem=None)
+    client.force_login(secretary)
+    body = client.get(LEDGER).content.decode()
+    rows = body.split('<tr class="ledger-row')[1:]
+    assert len(rows) == 2
+    for row in rows:
+        for label in ("Organisation / meeting · No.", "Source", "Responsible", "Deadline", "Status", "Progress"):
+            assert f'data-label="{label}"' in row, label
+        assert 'role="progressbar" aria-label="Progress"' in row
+        assert f'href="{reverse("rectification:ledger")}?meeting={plan.meeting_id}"' in row
+    assert 'aria-valuenow="40"' in body and 'aria-valuenow="0"' in body
+    assert "added by hand" in rows[1] or "added by hand" in rows[0]
