@@ -224,10 +224,10 @@ def search(request):
     raw = xml_safe(request.GET.get("q") or "")
     q = " ".join(raw.split())[: notice_search.MAX_QUERY_CHARS]
     sort = request.GET.get("sort") if request.GET.get("sort") in notice_search.SORTS else "relevance"
-    found = notice_search.SearchResults(q, _published(), sort=sort)
+    found = notice_search.SearchResults(q, sort=sort)
     terms = found.terms
     # Every match counted, and paged through a page of ids at a time (by relevance or by date).
-    page = Paginator(found, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    page = found.page(request.GET.get("page"), SEARCH_PER_PAGE)
     rows = _published().select_related("organisation").defer("search_vector").in_bulk(list(page.object_list))
     results = [rows[pk] for pk in page.object_list if pk in rows]
     for notice in results:
