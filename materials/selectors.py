@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import Section
 from meetings.models import Meeting
-from meetings.selectors import manages_meetings
+from meetings.selectors import ENTRY_FIELDS, manages_meetings
 from members.permissions import member_for
 
 from .models import InspectionMaterial
@@ -18,6 +18,18 @@ from .models import InspectionMaterial
 
 
 LIMIT = 20
+#: The columns a dashboard entry of a material reads: not its texts (preamble, body, measures).
+MATERIAL_ENTRY_FIELDS = (
+    "meeting",
+    "author",
+    "status",
+    "on_behalf_of_group",
+    "submitted_at",
+    "title",
+    "review_comments",
+    "author__name",
+    *(f"meeting__{field}" for field in ("title", "year", "kind", "held_on")),
+)
 
 
 def dashboard_sections(user) -> list[Section]:
@@ -54,6 +66,7 @@ def review_sections(user) -> list[Section]:
     waiting = (
         InspectionMaterial.objects.filter(meeting__in=managed, status=InspectionMaterial.Status.SUBMITTED)
         .select_related("author", "meeting")
+        .only(*MATERIAL_ENTRY_FIELDS)
         .order_by("submitted_at", "id")[:LIMIT]
     )
     unfinished = (
@@ -61,6 +74,7 @@ def review_sections(user) -> list[Section]:
             meeting__in=managed.filter(status=Meeting.Status.HELD), status__in=InspectionMaterial.EDITABLE
         )
         .select_related("author", "meeting")
+        .only(*MATERIAL_ENTRY_FIELDS)
         .order_by("meeting__held_on", "meeting_id", "author__name")[:LIMIT]
     )
     return [
@@ -128,6 +142,7 @@ def member_sections(user) -> list[Section]:
             )
         )
         .select_related("organisation")
+        .only(*ENTRY_FIELDS)
         .order_by(F("held_on").asc(nulls_last=True), "id")[:LIMIT]
     )
     S = InspectionMaterial.Status
@@ -136,6 +151,7 @@ def member_sections(user) -> list[Section]:
     materials = (
         InspectionMaterial.objects.filter(author=member, status__in=list(rank))
         .select_related("meeting")
+        .only(*(f for f in MATERIAL_ENTRY_FIELDS if not f.startswith("author__")))
         .order_by(urgency, F("meeting__held_on").asc(nulls_last=True), "-on_behalf_of_group", "id")[:LIMIT]
     )
     ranked = [(rank[m.status], _material_entry(m)) for m in materials]

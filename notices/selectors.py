@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import Section
 from meetings.models import Meeting
-from meetings.selectors import manages_meetings
+from meetings.selectors import ENTRY_FIELDS, manages_meetings
 from members.permissions import is_publisher
 
 from .models import Notice
@@ -22,6 +22,7 @@ def dashboard_sections(user) -> list[Section]:
         drafts = (
             Notice.objects.filter(status=Notice.Status.DRAFT)
             .select_related("organisation")
+            .only("title", "updated_at", "organisation", "organisation__name")  # not the body
             .order_by("-updated_at")[:20]
         )
         sections.append(
@@ -46,9 +47,11 @@ def dashboard_sections(user) -> list[Section]:
                 "more_url": f"{list_url}?status={Notice.Status.DRAFT}",
             }
         )
-        scheduled = Notice.objects.filter(status=Notice.Status.SCHEDULED, publish_at__gt=timezone.now()).order_by(
-            "publish_at"
-        )[:20]
+        scheduled = (
+            Notice.objects.filter(status=Notice.Status.SCHEDULED, publish_at__gt=timezone.now())
+            .only("title", "publish_at")
+            .order_by("publish_at")[:20]
+        )
         sections.append(
             {
                 "title": _("Scheduled notices"),
@@ -73,6 +76,7 @@ def dashboard_sections(user) -> list[Section]:
             .annotate(n=Count("notices", filter=~Q(notices__status=Notice.Status.WITHDRAWN)))
             .filter(n=0)
             .select_related("organisation")
+            .only(*ENTRY_FIELDS)
             .order_by("-held_on", "-id")[:20]
         )
         sections.append(

@@ -277,6 +277,10 @@ def filter_options(user, visible, f: dict) -> dict:
 # --- /dashboard/ ---------------------------------------------------------------------------
 
 
+#: The columns a dashboard entry of an item reads (its measure, state, progress, dates, who is responsible).
+ITEM_ENTRY_FIELDS = ("measure", "status", "progress_percent", "deadline", "completed_on", "updated_at")
+
+
 def _due(item: RectificationItem) -> list[str]:
     """When an item is due, and by how much it is late."""
     meta = []
@@ -302,7 +306,7 @@ def my_items_section(user) -> Section | None:
     items = (
         RectificationItem.objects.filter(responsible_member=member)
         .exclude(status__in=RectificationItem.CLOSED)
-        .select_related("plan__meeting")
+        .only(*ITEM_ENTRY_FIELDS)
         .order_by(overdue_first, F("deadline").asc(nulls_last=True), "id")[:20]
     )
     rows = []
@@ -331,7 +335,11 @@ def dashboard_sections(user) -> list[Section]:
     if mine is not None and mine["items"]:
         sections.append(mine)
     if is_secretary(user):
-        visible = RectificationItem.objects.visible_to(user).select_related("plan__meeting", "responsible_member")
+        visible = (
+            RectificationItem.objects.visible_to(user)
+            .select_related("responsible_member")
+            .only(*ITEM_ENTRY_FIELDS, "responsible_member", "responsible_member__name")
+        )
         awaiting = visible.awaiting_verification().order_by("updated_at", "id")[:20]
         sections.append(
             {

@@ -71,3 +71,65 @@ def test_a_secretary_without_meetings_gets_no_meeting_sections(client, org, secr
     assert "Held meetings without a notice" not in body
     # The page sends them to plan the first one.
     assert f'href="{reverse("meetings:create")}"' in body
+
+
+def _fill_every_section(org, secretary, n):
+    """n entries in each of the dashboard's lists of a secretary who also publishes and writes materials."""
+    from django.contrib.auth.models import Group, Permission
+
+    from members.roles import PUBLISHERS_GROUP, setup_role_groups
+    from notices.models import Notice
+    from rectification.models import RectificationItem
+    from tests.factories import ItemFactory, NoticeFactory, PlanFactory
+
+    setup_role_groups(Group, Permission)
+    secretary.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
+    me = secretary.member
+    S = RectificationItem.Status
+    for i in range(n):
+        preparing = MeetingFactory(organisation=org, status="preparing", held_on=timezone.localdate())
+        AttendanceFactory(meeting=preparing, member=me)
+        held = MeetingFactory(organisation=org, status="held", held_on=datetime.date(2023, 1, i + 1))
+        MaterialFactory(meeting=held, author=me, status=InspectionMaterial.Status.SUBMITTED)
+        MaterialFactory(meeting=held, status=InspectionMaterial.Status.RETURNED, review_comments="Say more.")
+        plan = PlanFactory(meeting=held)
+        ItemFactory(plan=plan, responsible_member=me, status=S.IN_PROGRESS, deadline=datetime.date(2023, 2, 1))
+        ItemFactory(plan=plan, status=S.DONE, completed_on=datetime.date(2023, 3, 1))
+        NoticeFactory(organisation=org, status=Notice.Status.DRAFT)
+        NoticeFactory(status=Notice.Status.SCHEDULED, publish_at=timezone.now() + datetime.timedelta(days=i + 1))
+
+
+def test_every_dashboard_list_reads_its_entries_without_a_query_per_entry(client, org, secretary):
+    """The lists load only the columns their entries show (not the materials' or notices' texts): an entry that
+    read one more field would cost a query of its own, and the page would grow with its entries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(reverse("dashboard")).content.decode()
+        return len(ctx.captured_queries), body
+
+    client.force_login(secretary)
+    _fill_every_section(org, secretary, 1)
+    few, _body = queries()
+    _fill_every_section(org, secretary, 4)
+    many, body = queries()
+    assert few == many
+    for title in (
+        "Meetings being prepared",
+        "Meetings held, waiting to be closed",
+        "Materials waiting for my review",
+        "Materials not yet submitted for held meetings",
+        "My upcoming meetings",
+        "My comparison-inspection materials",
+        "My rectification items",
+        "Rectification items awaiting verification",
+        "Overdue rectification items",
+        "Drafts to publish",
+        "Scheduled notices",
+        "Held meetings without a notice",
+    ):
+        assert title in body, title
+    assert "returned with comments" not in body  # the returned materials are someone else's
+    assert "Say more." not in body
