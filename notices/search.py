@@ -197,6 +197,7 @@ class SearchResults:
         self.terms = query_terms(q) if q else []
         self.sort = sort if sort in SORTS else SORTS[0]
         self.now = now or timezone.now()
+        self._now_is_current = now is None
         self.total = 0
         self._ranked = None
         self._ids = []
@@ -215,15 +216,25 @@ class SearchResults:
     def page(self, number, per_page: int):
         """Django's Paginator.get_page(number) over the matches (the last page for a number past
         it): on PostgreSQL counted and read in one transaction, whose planner settings
-        (SET LOCAL) end with it."""
+        (SET LOCAL) end with it. The count and the ranked window of a query are remembered for
+        the publication generation (``_Remembered``): the reader's next page or the other order
+        does not count again."""
         from django.core.paginator import Paginator
         from django.db import transaction
 
         if not self.terms or not is_postgres():
             return Paginator(self, per_page).get_page(number)
+        key = _remembered.key(self.terms) if self._now_is_current else None
+        known = _remembered.get(key) if key else None
         with transaction.atomic():
-            self.total, self._unindexed_total, self._entries = self._count()
-            return Paginator(self, per_page).get_page(number)
+            if known:
+                (self.total, self._unindexed_total, self._entries), self._ranked = known["count"], known.get("ranked")
+            else:
+                self.total, self._unindexed_total, self._entries = self._count()
+            page = Paginator(self, per_page).get_page(number)
+        if key:
+            _remembered.set(key, {"count": (self.total, self._unindexed_total, self._entries), "ranked": self._ranked})
+        return page
 
     def __len__(self):
         return self.total
@@ -335,6 +346,53 @@ class SearchResults:
         if self.sort == "relevance":  # as on PostgreSQL: the newest RANK_WINDOW matches ranked, the rest by date
             found[:RANK_WINDOW] = sorted(found[:RANK_WINDOW], key=lambda row: row[0])  # stable: newest first
         return [pk for _score, pk in found]
+
+
+class _Remembered:
+    """Counts and ranked windows of recent queries, for the current publication generation only
+    (``notices.cache``: any publication, edit, schedule, withdrawal or scheduled notice falling
+    due changes it). Bounded, as the queries are the readers' own words; per process; off with
+    the public page cache (``PUBLIC_CACHE_ENABLED``)."""
+
+    SIZE = 256
+
+    def __init__(self):
+        from collections import OrderedDict
+
+        self._lock = threading.Lock()
+        self._items: OrderedDict = OrderedDict()
+
+    def key(self, terms) -> tuple | None:
+        from django.conf import settings
+
+        from .cache import page_cache
+
+        if not getattr(settings, "PUBLIC_CACHE_ENABLED", True):
+            return None
+        return (page_cache.token(), tuple(terms))
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key, value):
+        with self._lock:
+            if self._items and next(reversed(self._items))[0] != key[0]:
+                self._items.clear()  # a new generation: every remembered count is out of date
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+_remembered = _Remembered()
 
 
 def _fetch(sql: str, params) -> list[tuple]:

@@ -138,3 +138,27 @@ def test_withdrawn_drafts_and_unindexed_drafts_are_never_counted():
     update_search_vectors(Notice.objects.filter(pk=withdrawn.pk))
     assert _total("整改") == 3
     assert _total("整改", sort="date") == 3
+
+
+def test_the_next_page_of_a_query_is_not_counted_again_until_a_publication(client, publisher):
+    """On PostgreSQL the count is remembered for the publication generation (SQLite counts in Python
+    each time); on both the count shown is the true one before and after the publication."""
+    from django.test.utils import CaptureQueriesContext
+
+    _dated(25)
+    postgres = connection.vendor == "postgresql"
+
+    def counted(**params) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/search/", {"q": "整改", **params}).content.decode()
+        assert len(re.findall(r'class="fw-semibold"', html)) == 10
+        return any("count(" in q["sql"].lower() for q in queries.captured_queries)
+
+    assert counted(sort="date") is postgres
+    assert not counted(sort="date", page=2)  # remembered for this publication generation
+    assert not counted(page=2)  # the other order too
+    assert re.search(r"\b25\b", _summary(client, "整改"))
+    draft = NoticeFactory(title="整改 new", body="整改", status=Notice.Status.DRAFT, version=1)
+    services.notice_publish(notice=draft, by=publisher)
+    assert counted(sort="date", page=2) is postgres
+    assert re.search(r"\b26\b", _summary(client, "整改"))
