@@ -25,6 +25,7 @@ from .models import (
     PreparationActivity,
     SolicitedOpinion,
     Speech,
+    SupervisionAppointment,
 )
 from .signals import closing_checks, readiness_checks
 
@@ -251,6 +252,8 @@ def record_queryset():
             .prefetch_related(Prefetch("key_points", queryset=KeyPoint.objects.order_by("order")))
             .order_by("order", "id"),
         ),
+        # The supervision group, each with their name (in the model's order: leader first, then by name).
+        Prefetch("supervisors", queryset=SupervisionAppointment.objects.select_related("member")),
     )
 
 

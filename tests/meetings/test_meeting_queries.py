@@ -66,3 +66,25 @@ def test_the_meeting_list_costs_the_same_for_a_member_with_5_or_60_meetings(clie
         counts.append(queries)
     assert counts[0] == counts[1]
     assert response.context["page_obj"].paginator.count == 60
+
+
+def test_the_supervision_group_costs_no_query_per_supervisor(client, org, secretary):
+    """The minutes name each supervisor with their role: read with the record, not one query per supervisor."""
+    from meetings.models import SupervisionAppointment
+
+    from .helpers import add_members
+
+    meeting, _ = filled_meeting(org, 3)
+    client.force_login(secretary)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    people = add_members(org, 4, prefix="Supervisor")
+    SupervisionAppointment.objects.create(meeting=meeting, member=people[0], role="leader", group_name="Group 3")
+    one, _ = _count(client, url)
+    for person in people[1:]:
+        SupervisionAppointment.objects.create(meeting=meeting, member=person)
+    four, response = _count(client, url)
+    assert one == four
+    body = response.content.decode()
+    group = body.split('class="col-sm-9 supervision-group">', 1)[1].split("</dd>", 1)[0]
+    assert group.index("Supervisor 000") < group.index("Supervisor 001") < group.index("Supervisor 003")
+    assert "Group 3" in group
