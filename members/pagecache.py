@@ -71,6 +71,7 @@ IGNORED_MODELS = frozenset(
         "otp_static.staticdevice",
         "otp_static.statictoken",
         "outbox.outboxmessage",
+        "notices.searchentry",  # live notices' words again, for the public search only
     }
 )
 
@@ -577,9 +578,11 @@ _size = {"bytes": 0}
 
 
 def clear() -> None:
+    """Forget every kept page, and what each user sees (looked up again at their next request)."""
     with _lock:
         _pages.clear()
         _size["bytes"] = 0
+        _viewers.clear()
 
 
 def get(key: str) -> tuple[bytes, dict] | None:

@@ -21,6 +21,14 @@ from .test_signed_in_pages import KEPT_PAGE_QUERIES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_pages_kept_from_other_tests():
+    """Kept pages and what each user sees outlive a test's rolled-back data (and user ids come again)."""
+    pagecache.clear()
+    yield
+    pagecache.clear()
+
+
 def _get(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -156,6 +164,19 @@ def test_a_bulk_write_in_a_request_that_no_signal_tells_of_raises_every_scope(cl
     watch = pagecache.WriteWatch()
     watch.look('UPDATE "meetings_meeting" SET "organisation_id" = %s WHERE "meetings_meeting"."id" = %s')
     assert watch.settle(own_scopes_enough=True)  # moved to another organisation: "all"
+    watch = pagecache.WriteWatch()  # a notice's search words (notices.search, raw SQL on PostgreSQL)
+    watch.look("UPDATE notices_notice AS n SET search_vector = to_tsvector(v.t) FROM (VALUES (1, 'a')) AS v(id, t)")
+    watch.look("DELETE FROM notices_searchentry WHERE notice_id = ANY(%s)")
+    watch.look("INSERT INTO notices_searchentry (notice_id, publish_at, vector) SELECT 1")
+    assert not watch.settle(own_scopes_enough=True)
+    watch = pagecache.WriteWatch()  # a bulk_update of the attendance sheet: names nobody new
+    watch.look(
+        'UPDATE "meetings_attendance" SET "role" = (CASE WHEN ("meetings_attendance"."id" = %s) THEN %s '
+        'ELSE NULL END) WHERE "meetings_attendance"."id" IN (%s)'
+    )
+    assert not watch.settle(own_scopes_enough=True)
+    watch.look("TRUNCATE meetings_attendance")
+    assert watch.settle(own_scopes_enough=True)  # not placed: "all"
 
 
 @pytest.mark.django_db(transaction=True)
