@@ -8,13 +8,25 @@ from django.utils.translation import gettext_lazy, pgettext
 from .models import InspectionMaterial
 
 
-def unfinished_materials(sender, meeting, **kwargs) -> list[str]:
-    """Materials still in draft or returned keep the meeting open."""
-    pending = (
-        InspectionMaterial.objects.filter(meeting=meeting, status__in=InspectionMaterial.EDITABLE)
+def _materials(meeting, shared: dict | None) -> list[InspectionMaterial]:
+    """The meeting's materials with their authors, by author's name: read once for both checks of a page
+    (meetings.signals: `shared`)."""
+    if shared is not None and "materials" in shared:
+        return shared["materials"]
+    materials = list(
+        InspectionMaterial.objects.filter(meeting=meeting)
         .select_related("author")
-        .order_by("author__name")
+        .only("meeting", "author", "status", "on_behalf_of_group", "author__name")
+        .order_by("author__name", "pk")
     )
+    if shared is not None:
+        shared["materials"] = materials
+    return materials
+
+
+def unfinished_materials(sender, meeting, shared=None, **kwargs) -> list[str]:
+    """Materials still in draft or returned keep the meeting open."""
+    pending = [m for m in _materials(meeting, shared) if m.status in InspectionMaterial.EDITABLE]
     return [
         _("The material of %(author)s is still %(status)s.")
         % {"author": material.author.name, "status": material.get_status_display()}
@@ -22,12 +34,12 @@ def unfinished_materials(sender, meeting, **kwargs) -> list[str]:
     ]
 
 
-def material_checks(sender, meeting, attendances=None, **kwargs) -> list:
+def material_checks(sender, meeting, attendances=None, shared=None, **kwargs) -> list:
     """The materials' lines of the readiness checklist (meetings.selectors.Check): every member expected at
     the meeting has an approved material of their own, and the group's material is approved."""
     from meetings.selectors import expected_members
 
-    materials = list(InspectionMaterial.objects.filter(meeting=meeting).select_related("author"))
+    materials = _materials(meeting, shared)
     approved = {m.author_id for m in materials if m.is_approved and not m.on_behalf_of_group}
     expected = expected_members(meeting, attendances)
     waiting = [member for member in expected if member.pk not in approved]

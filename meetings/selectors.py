@@ -184,14 +184,17 @@ def meeting_checks(meeting: Meeting, attendances=None) -> list[Check]:
     return checks
 
 
-def readiness_checklist(meeting: Meeting, attendances=None) -> list[Check]:
+def readiness_checklist(meeting: Meeting, attendances=None, shared: dict | None = None) -> list[Check]:
     """What the regulations ask before a democratic life meeting, each line done or open: the meeting's
     own lines, then those of the apps further up (materials: every attendee's and the group's material
-    approved), through the readiness_checks signal. Empty for the kinds of meeting it does not apply to."""
+    approved), through the readiness_checks signal. Empty for the kinds of meeting it does not apply to.
+    `shared`: see meetings.signals (what the checks of one page read once)."""
     if meeting.kind not in CHECKLIST_KINDS:
         return []
     checks = meeting_checks(meeting, attendances)
-    for _receiver, lines in readiness_checks.send(sender=Meeting, meeting=meeting, attendances=attendances):
+    for _receiver, lines in readiness_checks.send(
+        sender=Meeting, meeting=meeting, attendances=attendances, shared=shared
+    ):
         checks.extend(lines or [])
     return checks
 
@@ -221,7 +224,7 @@ def what_is_missing_in_minutes(meeting: Meeting, attendances=None) -> list[str]:
     return missing
 
 
-def what_is_missing_to_close(meeting: Meeting) -> list[str]:
+def what_is_missing_to_close(meeting: Meeting, shared: dict | None = None) -> list[str]:
     missing = []
     if meeting.status != Meeting.Status.HELD:
         missing.append(_("Only a meeting that has been held can be closed (this one is %(status)s).")
@@ -229,7 +232,7 @@ def what_is_missing_to_close(meeting: Meeting) -> list[str]:
     if meeting.kind in CHECKLIST_KINDS:
         missing.extend(what_is_missing_in_minutes(meeting))
     # What other apps ask of a meeting before it closes (materials: every material approved or submitted).
-    for _receiver, reasons in closing_checks.send(sender=Meeting, meeting=meeting):
+    for _receiver, reasons in closing_checks.send(sender=Meeting, meeting=meeting, shared=shared):
         missing.extend(reasons or [])
     return missing
 

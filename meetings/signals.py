@@ -13,6 +13,10 @@ The materials app answers with the materials still in draft or returned.
 regulations ask before a meeting is held; each receiver returns a list of
 meetings.selectors.Check (label, done, detail, url, action). The materials app answers
 with "every attendee's material approved" and "the group's material approved".
+
+Both checks are also sent `shared`: a dict that lives for one request (or None), in which a receiver may keep
+what it read so that the other check of the same page does not read it again (the record page draws the
+checklist and says what is missing to close; both read the meeting's materials).
 """
 
 from django.dispatch import Signal

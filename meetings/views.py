@@ -110,12 +110,15 @@ def meeting_detail(request, pk):
     context = selectors.minutes(meeting, request.user)
     if context["can_manage"]:
         attendances = context["attendances"]
+        shared = {}  # what both checks read (the meeting's materials), read once
         context["missing_to_hold"] = (
             selectors.what_is_missing_to_hold(meeting, attendances) if meeting.is_preparing else []
         )
-        context["missing_to_close"] = selectors.what_is_missing_to_close(meeting) if meeting.is_held else []
+        context["missing_to_close"] = (
+            selectors.what_is_missing_to_close(meeting, shared=shared) if meeting.is_held else []
+        )
         # The readiness checklist: the next step while the meeting is prepared, its record once held.
-        context["checklist"] = selectors.readiness_checklist(meeting, attendances)
+        context["checklist"] = selectors.readiness_checklist(meeting, attendances, shared=shared)
         context["checklist_open"] = [c for c in context["checklist"] if not c["done"]]
         context["hold_form"] = HoldForm()
     return render(request, "meetings/meeting_detail.html", context)

@@ -88,3 +88,29 @@ def test_the_supervision_group_costs_no_query_per_supervisor(client, org, secret
     group = body.split('class="col-sm-9 supervision-group">', 1)[1].split("</dd>", 1)[0]
     assert group.index("Supervisor 000") < group.index("Supervisor 001") < group.index("Supervisor 003")
     assert "Group 3" in group
+
+
+def test_the_record_of_a_held_meeting_reads_its_materials_once_for_both_checks(client, org, secretary):
+    """What is missing to close it and the readiness checklist both speak of the materials: one query for both."""
+    from materials.models import InspectionMaterial
+    from meetings.models import Meeting
+    from tests.factories import MaterialFactory
+
+    meeting, members = filled_meeting(org, 3, status=Meeting.Status.HELD)
+    MaterialFactory(meeting=meeting, author=members[1], status=InspectionMaterial.Status.DRAFT)
+    MaterialFactory(meeting=meeting, author=members[2], status=InspectionMaterial.Status.APPROVED)
+    MaterialFactory(
+        meeting=meeting, author=members[0], on_behalf_of_group=True, status=InspectionMaterial.Status.SUBMITTED
+    )
+    client.force_login(secretary)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "materials_inspectionmaterial"' in q["sql"]]
+    assert len(reads) == 1, reads
+    # Before it can be closed: the draft keeps it open.
+    assert f"The material of {members[1].name} is still draft." in body
+    # The checklist: who has no approved material yet, and the group's material.
+    assert "Not yet approved:" in body and f"{members[1].name} (draft)" in body
+    assert f"{members[2].name} (approved)" not in body
+    group_line = body.split("checklist-group_material", 1)[1].split("</li>", 1)[0]
+    assert f"written by {members[0].name}." in group_line, group_line
