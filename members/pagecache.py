@@ -42,7 +42,7 @@ from collections import OrderedDict
 
 from django.apps import apps as global_apps
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone, translation
@@ -180,12 +180,9 @@ def _raise_shared(scopes) -> None:
             # A scope's first change: its row is made (a row made meanwhile by another process is a
             # raise after our commit, which is all a reader needs).
             existing = set(RecordsVersion.objects.filter(scope__in=scopes).values_list("scope", flat=True))
-            for scope in sorted(scopes - existing):
-                try:
-                    with transaction.atomic():
-                        RecordsVersion.objects.create(scope=scope, value=1)
-                except IntegrityError:
-                    RecordsVersion.objects.filter(scope=scope).update(value=F("value") + 1)
+            RecordsVersion.objects.bulk_create(
+                [RecordsVersion(scope=scope, value=1) for scope in sorted(scopes - existing)], ignore_conflicts=True
+            )
     except DatabaseError:
         # The change is saved but other servers may keep showing what was before it: forget ours
         # and say so (they forget theirs at the next time slot).
