@@ -112,6 +112,34 @@ def ledger_rows(qs):
     )
 
 
+#: What a row of the ledger page shows (rectification/ledger.html): not the items' reasons and notes, not the
+#: meetings' texts. (A field read beyond these costs a query per row: tests/rectification/test_ledger.py counts.)
+LEDGER_PAGE_FIELDS = (
+    "plan",
+    "problem",
+    "responsible_member",
+    "number",
+    "measure",
+    "status",
+    "deadline",
+    "progress_percent",
+    "plan__meeting",
+    "plan__organisation",
+    *(f"plan__meeting__{field}" for field in ("title", "year", "kind")),
+    "plan__organisation__name",
+    "problem__description",
+    "problem__source",
+    "responsible_member__name",
+)
+
+
+def ledger_page_rows(qs):
+    """The rows of a page of the ledger, with what each shows."""
+    return qs.select_related("plan__meeting", "plan__organisation", "responsible_member", "problem").only(
+        *LEDGER_PAGE_FIELDS
+    )
+
+
 class DaysBetween(Func):
     """Whole days from `start` to `end` (two dates) as a number: cheap to sum, on PostgreSQL and SQLite."""
 

@@ -72,7 +72,7 @@ def ledger(request):
     ids = selectors.apply_sort(filtered, f["sort"]).values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     page_ids = list(page.object_list)
-    by_id = selectors.ledger_rows(RectificationItem.objects.filter(pk__in=page_ids)).in_bulk(page_ids)
+    by_id = selectors.ledger_page_rows(RectificationItem.objects.filter(pk__in=page_ids)).in_bulk(page_ids)
     page.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
     summary, chart = selectors.cached_overview(request.user, f, filtered)
     return render(
