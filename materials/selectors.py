@@ -2,7 +2,9 @@
 
 import re
 
-from django.db.models import Case, Exists, F, OuterRef, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,29 @@ from meetings.models import Meeting
 from meetings.selectors import ENTRY_FIELDS, manages_meetings
 from members.permissions import member_for
 
+from . import permissions
 from .models import InspectionMaterial
+
+# --- the editor ---------------------------------------------------------------------------
+
+
+def material_for_editor(user, pk: int) -> InspectionMaterial:
+    """The material its writer opens in the editor (permissions.is_author: its author, or the secretary
+    drafting it for a presider without an account), with its meeting and author.
+
+    A writer's material is found in one query on the author and the drafter (both are in the read scope, so
+    nothing changes for them); anyone else gets what the read scope says: 404 when they may not read it,
+    403 (PermissionDenied) when they may read it but not write it."""
+    member = member_for(user)
+    writes = Q(drafted_by_id=user.pk) | (Q(author=member) if member is not None else Q(pk__in=[]))
+    related = ("meeting__organisation", "author")
+    material = InspectionMaterial.objects.filter(writes, pk=pk).select_related(*related).first()
+    if material is None:
+        material = get_object_or_404(InspectionMaterial.objects.visible_to(user).select_related(*related), pk=pk)
+    if not permissions.is_author(user, material):
+        raise PermissionDenied
+    return material
+
 
 # --- /dashboard/ ---------------------------------------------------------------------------
 

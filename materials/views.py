@@ -31,7 +31,7 @@ from . import permissions, services
 from .docx_export import write_material, write_meeting_materials
 from .forms import MaterialForm, ReviewForm, SignOffForm
 from .models import InspectionMaterial, MaterialAttachment
-from .selectors import listed_problems
+from .selectors import listed_problems, material_for_editor
 
 Status = InspectionMaterial.Status
 
@@ -332,11 +332,7 @@ def _editor(request, material, form, *, conflict=None, status=200):
 @login_required
 @never_cache
 def material_edit(request, pk):
-    material = get_object_or_404(
-        InspectionMaterial.objects.visible_to(request.user).select_related("meeting__organisation", "author"), pk=pk
-    )
-    if not permissions.is_author(request.user, material):
-        raise PermissionDenied
+    material = material_for_editor(request.user, pk)
     if material.status not in services.EDITABLE:
         messages.info(
             request,

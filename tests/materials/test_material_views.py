@@ -487,3 +487,35 @@ def test_the_material_breadcrumb_leads_to_the_meeting_page(author, draft):
     html = author.get(draft.get_absolute_url()).content.decode()
     crumbs = re.search(r'<ol class="breadcrumb">(.*?)</ol>', html, re.S).group(1)
     assert f'<a href="{draft.meeting.get_absolute_url()}">{draft.meeting}</a>' in crumbs
+
+
+def test_the_editor_opens_for_its_writers_and_answers_anyone_else_as_the_read_scope_does(
+    client, org, secretary, member_user
+):
+    """The author and the secretary drafting for a presider without an account open the editor; a reader who
+    may not write gets 403, someone who may not read it 404 (a draft is its writer's alone)."""
+    from meetings.models import Meeting
+    from members.models import Membership
+    from tests.factories import MeetingFactory, MembershipFactory, UserFactory
+
+    presider = MemberFactory(name="Hu", user=None)
+    MembershipFactory(member=presider, organisation=org, role=Membership.Role.SECRETARY)
+    meeting = MeetingFactory(organisation=org, presider=presider, status=Meeting.Status.PREPARING)
+    group_material = services.material_draft_for_presider(meeting=meeting, by=secretary)
+    own = MaterialFactory(meeting=meeting, author=member_user.member)
+    deputy = UserFactory(username="deputy")
+    deputy_member = MemberFactory(name="Deputy", user=deputy)
+    MembershipFactory(member=deputy_member, organisation=org, role=Membership.Role.DEPUTY_SECRETARY)
+
+    def status(user, material):
+        client.force_login(user)
+        return client.get(reverse("materials:edit", args=[material.pk])).status_code
+
+    assert status(secretary, group_material) == 200
+    assert status(member_user, own) == 200
+    assert status(deputy, group_material) == 404  # a draft: its drafter's alone
+    assert status(member_user, group_material) == 404
+    assert status(secretary, own) == 404
+    group_material.status = InspectionMaterial.Status.SUBMITTED
+    group_material.save()
+    assert status(deputy, group_material) == 403  # read to review, not to write
