@@ -16,6 +16,7 @@ A 500 surfaces as the view's exception (the test client re-raises it).
 """
 
 import datetime
+import functools
 import io
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -25,6 +26,7 @@ import openpyxl
 import pytest
 from django.apps import apps
 from django.contrib.messages import constants as message_levels
+from django.db import connection
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -257,14 +259,28 @@ def _sign_in(client, user):
         client.force_login(user)
 
 
-def _state():
-    """Every watched row of every table, to tell whether a refused request wrote anything."""
-    state = {}
+@functools.cache
+def _watched_queries() -> list[tuple[str, str]]:
+    """One plain SELECT of every column per watched table, ordered by the primary key."""
+    quote = connection.ops.quote_name
+    queries = {}
     for model in apps.get_models():
         label = model._meta.label_lower
         if model._meta.app_label in UNWATCHED_APPS or label in UNWATCHED_MODELS:
             continue
-        state[label] = list(model.objects.order_by("pk").values_list())
+        table = model._meta.db_table  # a proxy reads its concrete model's table: read once
+        queries.setdefault(table, f"SELECT * FROM {quote(table)} ORDER BY {quote(model._meta.pk.column)}")
+    return list(queries.items())
+
+
+def _state():
+    """Every watched row of every table (the values as stored), to tell whether a refused request wrote
+    anything. Read with plain SQL: the ORM's query building was half the time of these tests."""
+    with connection.cursor() as cursor:
+        state = {}
+        for table, sql in _watched_queries():
+            cursor.execute(sql)
+            state[table] = cursor.fetchall()
     return state
 
 
