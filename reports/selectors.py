@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import Section
 from meetings.models import Meeting
-from meetings.selectors import CHECKLIST_KINDS, manages_meetings
+from meetings.selectors import CHECKLIST_KINDS, ENTRY_FIELDS, manages_meetings
 
 from .models import MeetingReport, due_date
 
@@ -58,6 +58,7 @@ def dashboard_sections(user) -> list[Section]:
         managed.filter(status__in=Meeting.TAKEN_PLACE, kind__in=CHECKLIST_KINDS)
         .filter(Q(situation_report__isnull=True) | ~Q(situation_report__status=MeetingReport.Status.FILED))
         .select_related("organisation", "situation_report")
+        .only(*ENTRY_FIELDS, "situation_report__status")
         .order_by("held_on", "id")[:20]
     )
     return [

@@ -80,6 +80,7 @@ def _fill_every_section(org, secretary, n):
     from members.roles import PUBLISHERS_GROUP, setup_role_groups
     from notices.models import Notice
     from rectification.models import RectificationItem
+    from reports.models import MeetingReport
     from tests.factories import ItemFactory, NoticeFactory, PlanFactory
 
     setup_role_groups(Group, Permission)
@@ -91,6 +92,7 @@ def _fill_every_section(org, secretary, n):
         AttendanceFactory(meeting=preparing, member=me)
         held = MeetingFactory(organisation=org, status="held", held_on=datetime.date(2023, 1, i + 1))
         MaterialFactory(meeting=held, author=me, status=InspectionMaterial.Status.SUBMITTED)
+        MeetingReport.objects.create(meeting=held, title=f"Report {i}", drafted_by=secretary)
         MaterialFactory(meeting=held, status=InspectionMaterial.Status.RETURNED, review_comments="Say more.")
         plan = PlanFactory(meeting=held)
         ItemFactory(plan=plan, responsible_member=me, status=S.IN_PROGRESS, deadline=datetime.date(2023, 2, 1))
@@ -129,7 +131,9 @@ def test_every_dashboard_list_reads_its_entries_without_a_query_per_entry(client
         "Drafts to publish",
         "Scheduled notices",
         "Held meetings without a notice",
+        "Reports to the higher organisation",
     ):
         assert title in body, title
+    assert "Approve the report" in body  # a drafted report's next step
     assert "returned with comments" not in body  # the returned materials are someone else's
     assert "Say more." not in body
