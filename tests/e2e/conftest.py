@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -15,23 +14,6 @@ DEMO_PASSWORD = "demo-pass-for-browser-tests"
 
 # A loaded 2-core CI machine can take more than Playwright's default 5 s for a page.
 expect.set_options(timeout=15_000)
-
-_truncate = PostgresOperations.sql_flush
-
-
-def _delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-    """Every browser test ends with a flush of every table (pytest-django's transactional_db). On
-    PostgreSQL that is one TRUNCATE, which gives every table and index new files, written to disk at
-    commit: 1-3 s per test. Deleting the demo's few hundred rows takes a fraction of that. Django's
-    foreign keys are DEFERRABLE INITIALLY DEFERRED, so the order does not matter within the flush's
-    transaction; a flush that resets sequences or cascades still truncates. (Once this conftest is
-    loaded the whole test process flushes so: rows deleted, the same empty tables.)"""
-    if reset_sequences or allow_cascade or not tables:
-        return _truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-    return [f"DELETE FROM {self.quote_name(table)};" for table in tables]
-
-
-PostgresOperations.sql_flush = _delete_rows
 
 
 def pytest_collection_modifyitems(items):
