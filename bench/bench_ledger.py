@@ -53,22 +53,6 @@ def _django():
     django.setup()
 
 
-def _recreate_database():
-    import psycopg2
-
-    if "django" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-
-
 def _manage(*args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **ENV}, check=True)
 
@@ -76,7 +60,9 @@ def _manage(*args):
 def prepare(items: int, reuse: bool) -> float:
     if reuse:
         return 0.0
-    _recreate_database()
+    from benchlib import recreate_database
+
+    recreate_database(DB_NAME)
     _manage("migrate", "--noinput", "-v", "0")
     started = time.monotonic()
     _manage(

@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import Machine
+from benchlib import Machine, recreate_database
 from benchlib import write_results as write_results_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,20 +78,9 @@ def _manage(*args, **extra_env):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **ENV, **extra_env}, check=True)
 
 
-def _recreate_database():
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-
-
 def prepare(reuse: bool, secretaries: int, members: int) -> dict:
     if not reuse:
-        _recreate_database()
+        recreate_database(DB_NAME)
         _manage("migrate", "--noinput", "-v", "0")
         _manage("load_demo", DEBUG="1")
     _django()

@@ -37,7 +37,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import Machine
+from benchlib import Machine, recreate_database
 from benchlib import write_results as write_results_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,19 +104,6 @@ def _database_exists(name: str) -> bool:
     return found
 
 
-def _recreate_database(name: str):
-    import psycopg2
-    from django.db import connections
-
-    connections.close_all()
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {name}")
-    conn.close()
-
-
 def _manage(*args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **ENV}, check=True)
 
@@ -178,7 +165,7 @@ def prepare(items: int, fresh: bool) -> dict:
     if exists:
         _manage("migrate", "--noinput", "-v", "0")  # the code may have moved on since it was made
     if fresh or not exists or not _complete(items):
-        _recreate_database(name)
+        recreate_database(name)
         _manage("migrate", "--noinput", "-v", "0")
         started = time.monotonic()
         _manage("generate_data", "--meetings", str(max(1, items // 10)), "--items-per-meeting", "10")

@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import Machine, write_results
+from benchlib import Machine, recreate_database, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,20 +81,6 @@ def title(n: int) -> str:
 
 def shows(body: bytes, n: int) -> bool:
     return title(n) in re.sub(r"</?mark>", "", body.decode())  # search marks the words it found
-
-
-def recreate_database():
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def trivial_times(app: AppServer, count: int = 100) -> list[float]:
@@ -161,7 +147,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     args = parser.parse_args()
     machine = Machine()
-    recreate_database()
+    recreate_database(DB_NAME)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
     with tempfile.TemporaryDirectory(prefix="bench-two-servers-") as tmp:
         env = {
             "DATABASE_URL": DB_URL,

@@ -78,3 +78,22 @@ def write_results(md_name: str, text: str) -> Path:
     start, end = doc.index(START) + len(START), doc.index(END)
     path.write_text(doc[:start] + "\n" + text.strip("\n") + "\n" + doc[end:], encoding="utf-8")
     return path
+
+
+def recreate_database(name: str) -> None:
+    """Drop the bench database `name` (closing this process's connections and anyone else's) and
+    create it empty on the PostgreSQL at 127.0.0.1:5432."""
+    import sys
+
+    import psycopg2
+
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {name}")
+    conn.close()
