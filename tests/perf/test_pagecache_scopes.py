@@ -21,14 +21,6 @@ from .test_signed_in_pages import KEPT_PAGE_QUERIES
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_pages_kept_from_other_tests():
-    """Kept pages and what each user sees outlive a test's rolled-back data (and user ids come again)."""
-    pagecache.clear()
-    yield
-    pagecache.clear()
-
-
 def _get(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

@@ -25,14 +25,6 @@ from ..meetings.helpers import filled_meeting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_pages_kept_from_other_tests():
-    """Kept pages and what each user sees outlive a test's rolled-back data (and user ids come again)."""
-    pagecache.clear()
-    yield
-    pagecache.clear()
-
-
 #: Queries of a page served from memory: the session, the user, the records versions (one query).
 KEPT_PAGE_QUERIES = 3
 
