@@ -30,7 +30,6 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from benchlib import Machine, recreate_database, write_results
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import AppServer, Browser, running, wait_for  # noqa: E402
+from tests.servers import AppServer, Browser, readers_busy, running, wait_for  # noqa: E402
 
 DB_NAME = "mr_bench_two_servers"
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -99,23 +98,9 @@ def trial(one: AppServer, two: AppServer, publisher: Browser, n: int, draft: int
         for _ in range(IN_A_ROW):
             status, _, body = two.get(path, headers=READER)
             assert status == 200 and not shows(body, n), (path, status)
-    reading, warm = threading.Event(), threading.Event()
-
-    def keep_reading():
-        started = time.monotonic()
-        while not reading.is_set():
-            for path in pages.values():
-                two.get(path, headers=READER)
-            if time.monotonic() - started > check:
-                warm.set()
-
-    readers = threading.Thread(target=keep_reading, daemon=True)
-    readers.start()
-    wait_for(warm.is_set, timeout=check + 60, what="readers on the second server for a check interval")
-    status, _, _ = publisher.post(f"/meetings/notices/{draft}/publish/", {})
-    published = time.monotonic()
-    reading.set()
-    readers.join(60)
+    with readers_busy(two, pages.values(), READER, check=check, timeout=60):
+        status, _, _ = publisher.post(f"/meetings/notices/{draft}/publish/", {})
+        published = time.monotonic()
     assert status == 302, f"Publish answered {status}"
 
     first_seen: dict[str, float] = {}

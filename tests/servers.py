@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -326,3 +327,29 @@ def running(*servers):
     """Start several servers and stop them all, in reverse order, whatever happens."""
     with contextlib.ExitStack() as stack:
         yield [stack.enter_context(s) for s in servers]
+
+
+@contextlib.contextmanager
+def readers_busy(server: AppServer, paths, headers: dict, *, check: float, timeout: float = 30):
+    """Readers ask `server` for `paths` over and over, from a check interval before the block starts
+    until it ends: each of its workers has then checked the publication generation less than an
+    interval before whatever the block does (the worst case for how soon a change is seen there)."""
+    paths = list(paths)
+    reading, warm = threading.Event(), threading.Event()
+
+    def keep_reading():
+        started = time.monotonic()
+        while not reading.is_set():
+            for path in paths:
+                server.get(path, headers=headers)
+            if time.monotonic() - started > check:
+                warm.set()
+
+    readers = threading.Thread(target=keep_reading, daemon=True)
+    readers.start()
+    try:
+        wait_for(warm.is_set, timeout=check + timeout, what="readers busy for a check interval")
+        yield
+    finally:
+        reading.set()
+        readers.join(timeout)

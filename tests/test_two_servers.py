@@ -13,14 +13,13 @@ PostgreSQL, one throwaway Redis and one media folder they share:
 
 import json
 import re
-import threading
 import time
 import uuid
 
 from django.conf import settings
 
 from tests.materials.samples import PDF
-from tests.servers import AppServer, Browser, PostgresServer, RedisServer, running, wait_for
+from tests.servers import AppServer, Browser, PostgresServer, RedisServer, readers_busy, running, wait_for
 
 PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory's
 MARGIN = 1.5  # seconds on top of the check interval: request times on a busy 2-core machine
@@ -119,23 +118,9 @@ def check_publication_reaches_the_other_server(one: AppServer, two: AppServer, d
     publisher = Browser(one).login("publisher", PASSWORD)
     # Readers keep the other server busy up to the publication, so each of its workers has checked the
     # generation less than an interval before: the worst case, not a check falling due just after it.
-    reading, warm = threading.Event(), threading.Event()
-
-    def keep_reading():
-        started = time.monotonic()
-        while not reading.is_set():
-            for path in pages.values():
-                two.get(path, headers=reader)
-            if time.monotonic() - started > check:
-                warm.set()
-
-    readers = threading.Thread(target=keep_reading, daemon=True)
-    readers.start()
-    wait_for(warm.is_set, timeout=check + 30, what="readers on the other server for a check interval")
-    status, headers, _ = publisher.post(f"/meetings/notices/{draft}/publish/", {})
-    published = time.monotonic()
-    reading.set()
-    readers.join(30)
+    with readers_busy(two, pages.values(), reader, check=check):
+        status, headers, _ = publisher.post(f"/meetings/notices/{draft}/publish/", {})
+        published = time.monotonic()
     assert status == 302, status
     assert shows_title(one.get("/", headers=reader)[2])  # the publisher's server: at once
 
