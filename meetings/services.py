@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from core import history
+from members import pagecache
 from members.models import Member, Membership
 
 from . import permissions, selectors
@@ -452,7 +453,8 @@ def attendance_sheet_save(
     if errors:
         raise ValidationError(errors)
 
-    existing = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False)}
+    existing = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False).select_related("member")}
+    named_users = {a.member.user_id for a in existing.values()} | {row["member"].user_id for row in rows}
     to_update, to_create = [], []
     for position, row in enumerate(rows, start=1):
         reason = (row.get("reason") or "").strip() if row["status"] != Attendance.Status.PRESENT else ""
@@ -483,6 +485,8 @@ def attendance_sheet_save(
             )
         )
     Attendance.objects.bulk_create(to_create)
+    # Kept signed-in pages: this organisation's, and those of everyone on or taken off the sheet.
+    pagecache.bulk_written(Attendance, organisations=[meeting.organisation_id], users=named_users)
     counts = selectors.attendance_counts(meeting)
     _log(
         meeting,

@@ -394,6 +394,7 @@ class WriteWatch:
         self.told: dict[str, int] = {}
         self.global_needed = False  # a write that cannot be placed
         self.moving: set[str] = set()  # tables written in a way that may move a record or name a viewer
+        self.placed: set[str] = set()  # tables whose bulk writes a service placed itself (bulk_written)
 
     def __call__(self, execute, sql, params, many, context):
         self.look(sql)
@@ -431,7 +432,7 @@ class WriteWatch:
         if self.global_needed:
             return True
         for table, count in self.writes.items():
-            if count <= self.told.get(table, 0):
+            if count <= self.told.get(table, 0) or table in self.placed:
                 continue
             label = _label_of_table(table)
             if label in IGNORED_MODELS:
@@ -457,6 +458,20 @@ def _explained(model) -> None:
     if watch is not None:
         table = model._meta.db_table
         watch.told[table] = watch.told.get(table, 0) + 1
+
+
+def bulk_written(model, *, organisations, users=()) -> None:
+    """A service's bulk write (bulk_create, bulk_update, a queryset's update or delete: no signal
+    tells of them) placed by the service itself: the organisations' scopes and the scopes of the users
+    it names (who may see the records from outside, or no longer) are raised after the commit, and the
+    request's writes to the model's table count as told of. Call it after the writes, in the same
+    transaction."""
+    watch = getattr(_tracking, "watch", None)
+    if watch is not None:
+        watch.placed.add(model._meta.db_table)
+    scopes = {org_scope(pk) for pk in organisations if pk is not None}
+    scopes |= {user_scope(pk) for pk in users if pk is not None}
+    records_changed(scopes or None)
 
 
 def watch_writes(watch: WriteWatch | None) -> None:

@@ -134,6 +134,34 @@ def test_a_bulk_update_followed_by_a_post_in_the_organisation_shows_there(
     assert _get(other.client, other_url)[0] == KEPT_PAGE_QUERIES  # B's page: B's records did not change
 
 
+def test_an_attendance_sheet_saved_in_one_organisation_leaves_anothers_kept_pages_served(
+    client, meetings, secretary, member_user, other_secretary
+):
+    """The sheet is saved with bulk writes (no signals): the service places them itself, so another
+    organisation's pages stay kept while the organisation's own and each attendee's are made again."""
+    from tests.meetings.test_meeting_views import _sheet_post
+
+    a, b = meetings
+    other = Browser(type(client), other_secretary)
+    other_url = reverse("meetings:detail", args=[b.pk])
+    other.kept(other_url)
+    attendee = Browser(type(client), member_user)
+    attendee.kept(reverse("dashboard"))
+    reader = Browser(type(client), secretary)
+    url = reverse("meetings:detail", args=[a.pk])
+    reader.kept(url)
+
+    sheet = _sheet_post([secretary.member, member_user.member], meeting=a)
+    response = reader.client.post(reverse("meetings:attendance", args=[a.pk]), sheet)
+    assert response.status_code == 302
+    assert a.attendances.count() == 2
+
+    count, body = _get(reader.client, url)
+    assert count > KEPT_PAGE_QUERIES and "Member" in body  # A's record page made again, with its attendee
+    assert _get(attendee.client, reverse("dashboard"))[0] > KEPT_PAGE_QUERIES
+    assert _get(other.client, other_url)[0] == KEPT_PAGE_QUERIES  # B's page: B's records did not change
+
+
 def test_a_bulk_write_in_a_request_that_no_signal_tells_of_raises_every_scope(client, meetings, other_secretary):
     _a, b = meetings
     browser = Browser(type(client), other_secretary)
