@@ -38,7 +38,7 @@ from benchlib import Machine, recreate_database, write_results
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import AppServer, Browser, readers_busy, running, wait_for  # noqa: E402
+from tests.servers import AppServer, Browser, readers_busy, running, watch_propagation  # noqa: E402
 
 DB_NAME = "mr_bench_two_servers"
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -103,26 +103,16 @@ def trial(one: AppServer, two: AppServer, publisher: Browser, n: int, draft: int
         published = time.monotonic()
     assert status == 302, f"Publish answered {status}"
 
-    first_seen: dict[str, float] = {}
-    everywhere: dict[str, float] = {}
-    streak: dict[str, tuple[int, float]] = {}
-
-    def propagated():
-        for name, path in pages.items():
-            if name in everywhere:
-                continue
-            asked = time.monotonic() - published
-            if not shows(two.get(path, headers=READER)[2], n):
-                streak.pop(name, None)
-                continue
-            first_seen.setdefault(name, asked)
-            count, since = streak.get(name, (0, asked))
-            streak[name] = (count + 1, since)
-            if count + 1 == IN_A_ROW:
-                everywhere[name] = since
-        return len(everywhere) == len(pages)
-
-    wait_for(propagated, timeout=check + 120, interval=0.02, what=f"trial {n}: the notice on the second server")
+    first_seen, everywhere = watch_propagation(
+        two,
+        pages,
+        READER,
+        lambda body: shows(body, n),
+        published,
+        in_a_row=IN_A_ROW,
+        timeout=check + 120,
+        interval=0.02,
+    )
     return {"first_seen": first_seen, "everywhere": everywhere, "propagation": max(everywhere.values())}
 
 

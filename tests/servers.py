@@ -353,3 +353,43 @@ def readers_busy(server: AppServer, paths, headers: dict, *, check: float, timeo
     finally:
         reading.set()
         readers.join(timeout)
+
+
+def watch_propagation(
+    server: AppServer,
+    pages: dict,
+    headers: dict,
+    shows,
+    since: float,
+    *,
+    in_a_row: int,
+    timeout: float,
+    interval: float = 0.05,
+) -> tuple[dict, dict]:
+    """Asks `server` for each of `pages` (name: path) until `shows(body)` holds for `in_a_row` answers in a
+    row of each (so on every worker). Returns, per page, the seconds after `since` (a time.monotonic())
+    when it was first seen and when the streak that counts began; TimeoutError names what was seen."""
+    first_seen: dict[str, float] = {}
+    everywhere: dict[str, float] = {}
+    streak: dict[str, tuple[int, float]] = {}
+
+    def propagated():
+        for name, path in pages.items():
+            if name in everywhere:
+                continue
+            asked = time.monotonic() - since
+            if not shows(server.get(path, headers=headers)[2]):
+                streak.pop(name, None)
+                continue
+            first_seen.setdefault(name, asked)
+            count, began = streak.get(name, (0, asked))
+            streak[name] = (count + 1, began)
+            if count + 1 == in_a_row:
+                everywhere[name] = began
+        return len(everywhere) == len(pages)
+
+    try:
+        wait_for(propagated, timeout=timeout, interval=interval, what="the change on every page of the server")
+    except TimeoutError as exc:
+        raise TimeoutError(f"seen {first_seen}, on every worker {everywhere}") from exc
+    return first_seen, everywhere

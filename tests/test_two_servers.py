@@ -19,7 +19,15 @@ import uuid
 from django.conf import settings
 
 from tests.materials.samples import PDF
-from tests.servers import AppServer, Browser, PostgresServer, RedisServer, readers_busy, running, wait_for
+from tests.servers import (
+    AppServer,
+    Browser,
+    PostgresServer,
+    RedisServer,
+    readers_busy,
+    running,
+    watch_propagation,
+)
 
 PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory's
 MARGIN = 1.5  # seconds on top of the check interval: request times on a busy 2-core machine
@@ -124,30 +132,12 @@ def check_publication_reaches_the_other_server(one: AppServer, two: AppServer, d
     assert status == 302, status
     assert shows_title(one.get("/", headers=reader)[2])  # the publisher's server: at once
 
-    first_seen: dict[str, float] = {}
-    everywhere: dict[str, float] = {}  # from the first of six requests in a row (both workers) that show it
-    streak: dict[str, tuple[int, float]] = {}
-
-    def propagated():
-        for name, path in pages.items():
-            if name in everywhere:
-                continue
-            asked = time.monotonic() - published
-            if not shows_title(two.get(path, headers=reader)[2]):
-                streak.pop(name, None)
-                continue
-            first_seen.setdefault(name, asked)
-            count, since = streak.get(name, (0, asked))
-            streak[name] = (count + 1, since)
-            if count + 1 == 6:
-                everywhere[name] = since
-        return len(everywhere) == len(pages)
-
-    try:
-        wait_for(propagated, timeout=check + 20, interval=0.05, what="the notice on the other server")
+    try:  # "everywhere": from the first of six answers in a row (both workers) that show it
+        first_seen, everywhere = watch_propagation(
+            two, pages, reader, shows_title, published, in_a_row=6, timeout=check + 20
+        )
     except TimeoutError as exc:
-        state = f"seen {first_seen}, on every worker {everywhere}"
-        raise AssertionError(f"the notice did not reach every page of the other server: {state}") from exc
+        raise AssertionError(f"the notice did not reach every page of the other server: {exc}") from exc
     report = ", ".join(f"{name} {first_seen[name]:.2f} s (all workers {everywhere[name]:.2f} s)" for name in pages)
     print(f"\nPropagation to the other app server (check interval {check} s): {report}")
     assert max(everywhere.values()) <= check + MARGIN, report
