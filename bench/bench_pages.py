@@ -31,7 +31,6 @@ import datetime
 import http.client
 import io
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -42,6 +41,7 @@ import threading
 import time
 from pathlib import Path
 
+import benchlib
 from benchlib import Machine, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,16 +83,9 @@ def env_for(db_url: str, redis_url: str, port: int) -> dict:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}; load average {load}"
+    """The CPU and the load average now (one line of a measurement's heading)."""
+    cpus = f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))})"
+    return f"{cpus}, {benchlib.cpu()}; load average {benchlib.load()}"
 
 
 def ensure_database(db_url: str):
