@@ -116,6 +116,21 @@ def test_someone_newly_on_a_meetings_attendance_sheet_sees_it_at_once(client, me
     assert browser.client.get(reverse("meetings:detail", args=[a.pk])).status_code == 200
 
 
+def test_an_attendee_from_another_organisation_sees_a_change_to_the_meeting_they_attend(client, meetings, other_member):
+    """A member of B on A's attendance sheet reads A's meeting: A's changes reach their kept pages too
+    (pagecache.VISIBLE_THROUGH), though A is not one of their organisations."""
+    a, _b = meetings
+    AttendanceFactory(meeting=a, member=other_member.member)
+    browser = Browser(type(client), other_member)
+    url = reverse("meetings:detail", args=[a.pk])
+    assert browser.kept(url)[0] == KEPT_PAGE_QUERIES
+    a = Meeting.objects.get(pk=a.pk)
+    a.location = "The new great hall"
+    a.save()  # raises A's number only: no one is named anew
+    count, body = _get(browser.client, url)
+    assert count > KEPT_PAGE_QUERIES and "The new great hall" in body
+
+
 def test_a_bulk_update_followed_by_a_post_in_the_organisation_shows_there(
     client, meetings, secretary, member_user, other_secretary
 ):
