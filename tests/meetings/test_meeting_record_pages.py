@@ -287,3 +287,28 @@ def test_a_closed_record_keeps_its_problem_links_and_drops_the_speech_edit_links
     assert body.count("Mark as a problem to rectify") == 6
     for speech in meeting.speeches.all():
         assert reverse("meetings:speech_edit", args=[meeting.pk, speech.pk]) not in body
+
+
+def test_the_chinese_minutes_write_the_dates_and_summaries_of_the_preparation_in_chinese_punctuation(
+    client, org, secretary
+):
+    from meetings.models import PreparationActivity
+
+    meeting, _criticism, _opinion, talk = _records(org)
+    talk.date = datetime.date(2026, 3, 2)
+    talk.save()
+    PreparationActivity.objects.create(
+        meeting=meeting, title="学习党章", date=datetime.date(2026, 3, 1), summary="通读全文"
+    )
+    PreparationActivity.objects.create(
+        meeting=meeting,
+        kind=PreparationActivity.Kind.OTHER,
+        title="走访",
+        date=datetime.date(2026, 3, 3),
+        summary="听取意见",
+    )
+    client.force_login(secretary)
+    body = client.get(reverse("meetings:detail", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "学习党章（2026-03-01）：通读全文" in body
+    assert "走访（2026-03-03）：听取意见" in body
+    assert "（2026-03-02）：Talked frankly." in body
