@@ -307,3 +307,28 @@ def test_each_ledger_row_labels_its_cells_and_its_progress_bar(client, secretary
         assert f'href="{reverse("rectification:ledger")}?meeting={plan.meeting_id}"' in row
     assert 'aria-valuenow="40"' in body and 'aria-valuenow="0"' in body
     assert "added by hand" in rows[1] or "added by hand" in rows[0]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_ledgers_written_out_progress_bar_is_the_one_item_and_plan_pages_draw(client, secretary, plan, language):
+    """ledger.html writes rectification/includes/progress_bar.html out in each row (cheaper than an include):
+    each state's colour, width and label must stay what the progress_bar tag draws elsewhere."""
+    import re
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    states = [(S.IN_PROGRESS, 40), (S.DONE, 100), (S.VERIFIED, 100), (S.CANCELLED, 10), (S.OPEN, None)]
+    items = [ItemFactory(plan=plan, number=n, status=s, progress_percent=p or 0) for n, (s, p) in enumerate(states, 1)]
+    client.force_login(secretary)
+    body = client.get(LEDGER, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    tag = Template("{% load rectification_tags %}{% progress_bar item %}")
+
+    def squeezed(html):
+        return re.sub(r"\s+", " ", html).strip()
+
+    rows = squeezed(body)
+    for item in items:
+        with translation.override(language):
+            bar = squeezed(tag.render(Context({"item": item})))
+        assert bar in rows, (item.status, bar)
