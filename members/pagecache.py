@@ -122,19 +122,11 @@ VIEWERS: dict[str, tuple[str, ...]] = {
     "rectification.rectificationitem": ("responsible_member", "responsible_leader"),
     "notices.notice": ("author",),
 }
-#: The same relations read the other way: the organisations a member (or user) sees through them.
-#: (model label, the field naming the member or user, the lookups to the organisation).
-VISIBLE_THROUGH = (
-    ("meetings.meeting", "presider", ("organisation",)),
-    ("meetings.attendance", "member", _MEETING),
-    ("meetings.supervisionappointment", "member", _MEETING),
-    ("materials.inspectionmaterial", "author", _MEETING),
-    ("materials.inspectionmaterial", "drafted_by", _MEETING),
-    ("rectification.problem", "about_member", _MEETING),
-    ("rectification.rectificationitem", "responsible_member", ("plan__organisation", "plan__meeting__organisation")),
-    ("rectification.rectificationitem", "responsible_leader", ("plan__organisation", "plan__meeting__organisation")),
-    ("notices.notice", "author", ("organisation", "meeting__organisation")),
-)
+#: The same relations read the other way: the organisations a member (or user) sees through them,
+#: (model label, the field naming the member or user, the lookups to the organisation), made from the
+#: two tables above so that they cannot drift (a supervisor also counts the appointing organisation:
+#: a few more pages made again, never one too few).
+VISIBLE_THROUGH = tuple((label, field, OWNERS[label]) for label, fields in VIEWERS.items() for field in fields)
 
 GLOBAL = "all"
 #: Everything: the scopes of a superuser or a publisher (the newsroom shows every organisation's notices).
