@@ -312,3 +312,31 @@ def test_the_chinese_minutes_write_the_dates_and_summaries_of_the_preparation_in
     assert "学习党章（2026-03-01）：通读全文" in body
     assert "走访（2026-03-03）：听取意见" in body
     assert "（2026-03-02）：Talked frankly." in body
+
+
+def test_the_records_written_out_problem_links_are_the_ones_the_record_pages_include(client, org, secretary):
+    """meeting_minutes.html writes meetings/includes/meeting_problem_link.html out for each opinion, talk and
+    criticism (cheaper than an include per row): each link must stay what the criticism and preparation pages
+    include, in English and in Chinese."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .helpers import filled_meeting
+
+    meeting, _members = filled_meeting(org, 3, status=Meeting.Status.HELD)
+    client.force_login(secretary)
+    for language in ("en", "zh-hans"):
+        body = client.get(reverse("meetings:detail", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE=language)
+        body = re.sub(r"\s+", " ", body.content.decode())
+        for source, rows in (
+            ("opinion", meeting.opinions.all()),
+            ("talk", meeting.talks.all()),
+            ("criticism", meeting.criticisms.all()),
+        ):
+            assert rows
+            for row in rows:
+                with translation.override(language):
+                    link = render_to_string(
+                        "meetings/includes/meeting_problem_link.html", {"source": source, "record_pk": row.pk}
+                    )
+                assert re.sub(r"\s+", " ", link).strip() in body, (language, source, row.pk)
