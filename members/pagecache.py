@@ -374,6 +374,7 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 _READ = re.compile(r"^\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SET|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
+_SET = re.compile(r"\bSET\b", re.IGNORECASE)
 _SET_COLUMN = re.compile(r"(?<![.\w\"])\"?(\w+)\"?\s*=")
 _tracking = threading.local()
 
@@ -414,8 +415,9 @@ class WriteWatch:
 
     @staticmethod
     def _updates_sensitive(label: str, sql: str) -> bool:
-        head = re.split(r"\bWHERE\b|\bFROM\b", sql.split(" SET ", 1)[-1], maxsplit=1, flags=re.IGNORECASE)[0]
-        columns = set(_SET_COLUMN.findall(head))
+        # Every unqualified "column =" after SET, the WHERE's and a subquery's included: a column too many
+        # only raises more, where cutting at the first WHERE or FROM missed those set after a subquery.
+        columns = set(_SET_COLUMN.findall(_SET.split(sql, maxsplit=1)[-1]))
         return not columns or bool(columns & set(_sensitive(label)))
 
     def settle(self, *, own_scopes_enough: bool) -> bool:

@@ -199,6 +199,12 @@ def test_a_bulk_write_in_a_request_that_no_signal_tells_of_raises_every_scope(cl
     watch = pagecache.WriteWatch()
     watch.look('UPDATE "meetings_meeting" SET "organisation_id" = %s WHERE "meetings_meeting"."id" = %s')
     assert watch.settle(own_scopes_enough=True)  # moved to another organisation: "all"
+    watch = pagecache.WriteWatch()  # moved too, the organisation set after a subquery's WHERE
+    watch.look(
+        'UPDATE "meetings_meeting" SET "title" = (SELECT U0."title" FROM "meetings_meeting" U0 WHERE U0."id" = %s), '
+        '"organisation_id" = %s WHERE "meetings_meeting"."id" = %s'
+    )
+    assert watch.settle(own_scopes_enough=True)
     watch = pagecache.WriteWatch()  # a notice's search words (notices.search, raw SQL on PostgreSQL)
     watch.look("UPDATE notices_notice AS n SET search_vector = to_tsvector(v.t) FROM (VALUES (1, 'a')) AS v(id, t)")
     watch.look("DELETE FROM notices_searchentry WHERE notice_id = ANY(%s)")
