@@ -1,36 +1,16 @@
 """Search shows the true number of matches and pages through all of them, by relevance or by date."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
 from notices import search as notice_search
 from notices.models import Notice
 from notices.search import update_search_vectors
-from tests.factories import NoticeFactory
+
+from .search_helpers import dated_notices
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
-BASE = timezone.make_aware(datetime.datetime(2024, 6, 1, 9))
-
-
-def _many(count: int, **kwargs) -> list[Notice]:
-    """`count` published notices about 整改, one a day back from BASE (newest first), indexed."""
-    notices = Notice.objects.bulk_create(
-        NoticeFactory.build(
-            title=f"第{n:03d}号通知",
-            slug=f"notice-{n:03d}",
-            body=f"会议研究了第{n:03d}项整改措施的落实情况。",
-            status=Notice.Status.PUBLISHED,
-            publish_at=BASE - datetime.timedelta(days=n),
-            organisation=None,
-            **kwargs,
-        )
-        for n in range(count)
-    )
-    update_search_vectors(Notice.objects.filter(pk__in=[n.pk for n in notices]))
-    return notices
 
 
 def _titles(html: str) -> list[str]:
@@ -50,7 +30,7 @@ def _all_pages(client, **params) -> list[str]:
 
 
 def test_the_true_number_of_matches_is_shown_beyond_the_old_cap_of_200(client):
-    _many(230)
+    dated_notices(230)
     html = client.get("/search/", {"q": "整改"}).content.decode()
     assert re.search(r"230", html.split('id="search-summary"')[1][:200])
     last = client.get("/search/", {"q": "整改", "page": 23, "sort": "date"}).content.decode()
@@ -58,14 +38,14 @@ def test_the_true_number_of_matches_is_shown_beyond_the_old_cap_of_200(client):
 
 
 def test_paging_by_date_shows_every_match_once_newest_first(client):
-    _many(25)
+    dated_notices(25)
     assert _all_pages(client, sort="date") == [f"{n:03d}" for n in range(25)]
 
 
 def test_paging_by_relevance_ranks_the_window_then_the_rest_by_date(client, monkeypatch):
     """The newest RANK_WINDOW matches are ranked (a title match first); older ones follow by date."""
     monkeypatch.setattr(notice_search, "RANK_WINDOW", 8)
-    _many(25)
+    dated_notices(25)
     old_title_match = Notice.objects.get(title="第020号通知")  # outside the window: stays in date order
     recent_title_match = Notice.objects.get(title="第005号通知")
     for notice in (old_title_match, recent_title_match):
@@ -80,7 +60,7 @@ def test_paging_by_relevance_ranks_the_window_then_the_rest_by_date(client, monk
 
 
 def test_the_page_offers_both_orders_and_keeps_the_order_while_paging(client):
-    _many(12)
+    dated_notices(12)
     html = client.get("/search/", {"q": "整改"}).content.decode()
     assert 'id="search-sort"' in html
     assert "sort=date" in html  # the switch to the other order
