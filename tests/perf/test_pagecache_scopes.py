@@ -14,7 +14,14 @@ from django.urls import reverse
 from meetings.models import Meeting
 from members import pagecache
 from members.models import Membership, Organisation
-from tests.factories import AttendanceFactory, MeetingFactory, MemberFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AttendanceFactory,
+    MeetingFactory,
+    MemberFactory,
+    MembershipFactory,
+    NoticeFactory,
+    UserFactory,
+)
 
 from .test_signed_in_pages import KEPT_PAGE_QUERIES
 
@@ -129,6 +136,18 @@ def test_an_attendee_from_another_organisation_sees_a_change_to_the_meeting_they
     a.save()  # raises A's number only: no one is named anew
     count, body = _get(browser.client, url)
     assert count > KEPT_PAGE_QUERIES and "The new great hall" in body
+
+
+def test_a_publishers_dashboard_shows_a_draft_saved_in_any_organisation(client, meetings, publisher):
+    """A publisher belongs to no organisation and publishes every organisation's notices: a draft saved
+    in one of them reaches their kept dashboard (pagecache.EVERYTHING)."""
+    a, _b = meetings
+    browser = Browser(type(client), publisher)
+    url = reverse("dashboard")
+    assert browser.kept(url)[0] == KEPT_PAGE_QUERIES
+    NoticeFactory(meeting=a, organisation=a.organisation, title="Group A holds its meeting")
+    count, body = _get(browser.client, url)
+    assert count > KEPT_PAGE_QUERIES and "Group A holds its meeting" in body
 
 
 def test_a_bulk_update_followed_by_a_post_in_the_organisation_shows_there(
