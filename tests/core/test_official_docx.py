@@ -227,3 +227,35 @@ def test_a_spooled_bundle_reads_back_like_one_built_in_memory():
     assert len(spooled.tables) == 3 and len(spooled.sections) == 2
     assert_official_layout(spooled)
     assert [r.bold for r in runs_with(spooled, "第2份")] == [True]
+
+
+@pytest.mark.django_db
+def test_the_signature_is_right_aligned_four_characters_in_and_paragraphs_keep_their_alignment_and_indent():
+    """GB/T 9704 7.3.5.2: the issuing organ and the date stand right-aligned, four characters from the right
+    margin, without the body's first-line indent; a paragraph asked centred and unindented is so; a nested list
+    entry is indented two characters more than the body."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = open_docx(_report())
+    by_text = {p.text: p for p in document.paragraphs}
+    for line in ("中共某某市人民政府党组", "2023年1月31日"):
+        signature = by_text[line]
+        assert signature.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        assert signature.paragraph_format.right_indent == Pt(16 * 4)
+        assert signature.paragraph_format.first_line_indent == 0
+        ind = signature._p.pPr.find(qn("w:ind"))
+        assert ind.get(qn("w:rightChars")) == "400" and ind.get(qn("w:firstLineChars")) == "0"
+    nested = next(p for p in document.paragraphs if p.text.endswith("下一级的第一条"))
+    assert nested._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "400"
+    assert nested.paragraph_format.first_line_indent == Pt(16 * 4)
+
+    doc = OfficialDocument(title="标题")
+    doc.add_paragraph("居中一行", align="center", indent=False)
+    doc.add_paragraph("正文一段")
+    document, _raw = _saved(doc)
+    by_text = {p.text: p for p in document.paragraphs}
+    assert by_text["居中一行"].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert by_text["居中一行"].paragraph_format.first_line_indent == 0
+    assert by_text["正文一段"].alignment is None  # the body style's: justified, two characters in
+    assert by_text["正文一段"].paragraph_format.first_line_indent is None
