@@ -23,6 +23,7 @@ follow it, newest first. On SQLite, search falls back to ``icontains``.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import html
 import re
@@ -117,6 +118,10 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+#: Later than any publication: ``Notice.objects.live(EVER)`` are the notices a search entry is kept for.
+EVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
 def update_search_vectors(queryset, batch_size: int = 500) -> int:
     """Recompute the search vector of each notice in the queryset, and its search entry; returns
     how many.
@@ -132,7 +137,6 @@ def update_search_vectors(queryset, batch_size: int = 500) -> int:
 
     table = Notice._meta.db_table
     entries = SearchEntry._meta.db_table
-    live = sorted(str(status) for status in Notice.LIVE)
     done = 0
     rows = queryset.order_by("pk").values_list("pk", "title", "body")
     batch: list = []
@@ -151,12 +155,10 @@ def update_search_vectors(queryset, batch_size: int = 500) -> int:
                 params,
             )
             cursor.execute(f"DELETE FROM {entries} WHERE notice_id = ANY(%s)", [ids])
-            cursor.execute(
-                f"INSERT INTO {entries} (notice_id, publish_at, vector) "
-                f"SELECT id, publish_at, search_vector FROM {table} WHERE id = ANY(%s) AND status = ANY(%s) "
-                "AND publish_at IS NOT NULL AND search_vector IS NOT NULL",
-                [ids, live],
-            )
+            # Live now or once their time comes (scheduled), without another write: live() at the end of time.
+            kept = Notice.objects.live(EVER).filter(pk__in=ids, search_vector__isnull=False).order_by()
+            sql, sql_params = kept.values_list("pk", "publish_at", "search_vector").query.sql_with_params()
+            cursor.execute(f"INSERT INTO {entries} (notice_id, publish_at, vector) {sql}", sql_params)
         batch.clear()
 
     for pk, title, body in rows.iterator(chunk_size=batch_size):
