@@ -138,6 +138,25 @@ def test_an_attendee_from_another_organisation_sees_a_change_to_the_meeting_they
     assert count > KEPT_PAGE_QUERIES and "The new great hall" in body
 
 
+def test_a_supervisor_sees_the_meeting_they_are_appointed_to_and_its_changes(client, meetings, other_member):
+    """A member of B appointed to supervise A's meeting reads it from the appointment on, and A's changes
+    reach their kept pages."""
+    from meetings.models import SupervisionAppointment
+
+    a, _b = meetings
+    browser = Browser(type(client), other_member)
+    url = reverse("meetings:detail", args=[a.pk])
+    browser.kept(reverse("dashboard"))
+    assert browser.client.get(url).status_code == 404
+    SupervisionAppointment.objects.create(meeting=a, member=other_member.member, group_name="3rd group")
+    assert browser.kept(url)[0] == KEPT_PAGE_QUERIES
+    a = Meeting.objects.get(pk=a.pk)
+    a.location = "The new great hall"
+    a.save()
+    count, body = _get(browser.client, url)
+    assert count > KEPT_PAGE_QUERIES and "The new great hall" in body
+
+
 def test_a_publishers_dashboard_shows_a_draft_saved_in_any_organisation(client, meetings, publisher):
     """A publisher belongs to no organisation and publishes every organisation's notices: a draft saved
     in one of them reaches their kept dashboard (pagecache.EVERYTHING)."""
