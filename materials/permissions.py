@@ -62,6 +62,13 @@ def is_author(user, material) -> bool:
     return member is not None and material.author_id == member.pk
 
 
+def writer_q(user) -> Q:
+    """The materials `user` may be the writer of, as a filter: those they author or draft (is_author
+    decides for one material: a drafter must still manage the organisation)."""
+    member = member_for(user)
+    return Q(drafted_by_id=user.pk) | (Q(author=member) if member is not None else Q(pk__in=[]))
+
+
 def can_draft_for_presider(user, meeting) -> bool:
     """A secretary of the organisation drafts the group's material when its presider has no login account."""
     presider = meeting.presider

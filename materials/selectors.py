@@ -3,7 +3,7 @@
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Case, Exists, F, OuterRef, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +27,8 @@ def material_for_editor(user, pk: int) -> InspectionMaterial:
     A writer's material is found in one query on the author and the drafter (both are in the read scope, so
     nothing changes for them); anyone else gets what the read scope says: 404 when they may not read it,
     403 (PermissionDenied) when they may read it but not write it."""
-    member = member_for(user)
-    writes = Q(drafted_by_id=user.pk) | (Q(author=member) if member is not None else Q(pk__in=[]))
     related = ("meeting__organisation", "author")
-    material = InspectionMaterial.objects.filter(writes, pk=pk).select_related(*related).first()
+    material = InspectionMaterial.objects.filter(permissions.writer_q(user), pk=pk).select_related(*related).first()
     if material is None:
         material = get_object_or_404(InspectionMaterial.objects.visible_to(user).select_related(*related), pk=pk)
     if not permissions.is_author(user, material):
