@@ -21,9 +21,10 @@ from .search_helpers import BASE, dated_notices
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
 
 
-def _summary(client, q) -> str:
-    html = client.get("/search/", {"q": q}).content.decode()
-    return html.split('id="search-summary"')[1][:200]
+def _summary(client, q, **params) -> str:
+    """The page's "N notices found." (only that: the lines after it hold ids and dates)."""
+    html = client.get("/search/", {"q": q, **params}).content.decode()
+    return html.split('id="search-summary">')[1].split("</p>")[0]
 
 
 def _total(q: str, **kwargs) -> int:
@@ -148,3 +149,18 @@ def test_the_next_page_of_a_query_is_not_counted_again_until_a_publication(clien
     services.notice_publish(notice=draft, by=publisher)
     assert counted(sort="date", page=2) is postgres
     assert re.search(r"\b26\b", _summary(client, "整改"))
+
+
+def test_a_remembered_count_follows_a_scheduled_notice_falling_due(client, publisher, monkeypatch):
+    from notices import cache as page_cache_module
+
+    published(title="谈心谈话 first", body="开展谈心谈话。")
+    notice = NoticeFactory(title="谈心谈话 second", body="开展谈心谈话。", status=Notice.Status.DRAFT, version=1)
+    when = timezone.now() + datetime.timedelta(minutes=30)
+    services.notice_schedule(notice=notice, by=publisher, publish_at=when)
+    assert re.search(r"\b1\b", _summary(client, "谈心谈话"))
+    # Its time comes within the cache's check interval, without a write.
+    later = when + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(page_cache_module, "_now", lambda: later.timestamp())
+    assert re.search(r"\b2\b", _summary(client, "谈心谈话", sort="date"))  # another page than the one kept
