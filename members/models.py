@@ -231,9 +231,8 @@ class RecordsVersion(models.Model):
     "all" (what belongs to no one organisation: users, members, memberships, organisations), "org:<id>"
     (an organisation's meetings, materials, ledger, reports, notices) or "user:<id>" (what one user
     sees changed). A signed-in page kept in a server's memory is served again only while the numbers of
-    the scopes its user sees are the ones it was made under, so every app server sees a change at once."""
-
-    GLOBAL = "all"
+    the scopes its user sees are the ones it was made under, so every app server sees a change at once.
+    (The scopes' names are made in members.pagecache: GLOBAL, org_scope(), user_scope().)"""
 
     scope = models.CharField(_("scope"), max_length=40, unique=True)
     value = models.BigIntegerField(_("value"), default=0)
