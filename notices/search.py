@@ -219,23 +219,28 @@ class SearchResults:
         """Django's Paginator.get_page(number) over the matches (the last page for a number past
         it): on PostgreSQL counted and read in one transaction, whose planner settings
         (SET LOCAL) end with it. The count and the ranked window of a query are remembered for
-        the publication generation (``_Remembered``): the reader's next page or the other order
+        the publication generation (``_remembered``): the reader's next page or the other order
         does not count again."""
         from django.core.paginator import Paginator
         from django.db import transaction
 
         if not self.terms or not is_postgres():
             return Paginator(self, per_page).get_page(number)
-        key = _remembered.key(self.terms) if self._now_is_current else None
-        known = _remembered.get(key) if key else None
+        from django.utils import timezone
+
+        recent = _remembered() if self._now_is_current else None
+        if self._now_is_current:
+            self.now = timezone.now()  # not before the generation was read: a notice falling due meanwhile counts
+        key = tuple(self.terms)
+        known = recent.get(key) if recent else None
         with transaction.atomic():
             if known:
                 (self.total, self._unindexed_total, self._entries), self._ranked = known["count"], known.get("ranked")
             else:
                 self.total, self._unindexed_total, self._entries = self._count()
             page = Paginator(self, per_page).get_page(number)
-        if key:
-            _remembered.set(key, {"count": (self.total, self._unindexed_total, self._entries), "ranked": self._ranked})
+        if recent:
+            recent.set(key, {"count": (self.total, self._unindexed_total, self._entries), "ranked": self._ranked})
         return page
 
     def __len__(self):
@@ -350,11 +355,9 @@ class SearchResults:
         return [pk for _score, pk in found]
 
 
-class _Remembered:
-    """Counts and ranked windows of recent queries, for the current publication generation only
-    (``notices.cache``: any publication, edit, schedule, withdrawal or scheduled notice falling
-    due changes it). Bounded, as the queries are the readers' own words; per process; off with
-    the public page cache (``PUBLIC_CACHE_ENABLED``)."""
+class _Recent:
+    """Counts and ranked windows of one generation's recent queries: bounded, as the queries are
+    the readers' own words."""
 
     SIZE = 256
 
@@ -363,15 +366,6 @@ class _Remembered:
 
         self._lock = threading.Lock()
         self._items: OrderedDict = OrderedDict()
-
-    def key(self, terms) -> tuple | None:
-        from django.conf import settings
-
-        from .cache import page_cache
-
-        if not getattr(settings, "PUBLIC_CACHE_ENABLED", True):
-            return None
-        return (page_cache.token(), tuple(terms))
 
     def get(self, key):
         with self._lock:
@@ -382,19 +376,24 @@ class _Remembered:
 
     def set(self, key, value):
         with self._lock:
-            if self._items and next(reversed(self._items))[0] != key[0]:
-                self._items.clear()  # a new generation: every remembered count is out of date
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.SIZE:
                 self._items.popitem(last=False)
 
-    def clear(self):
-        with self._lock:
-            self._items.clear()
 
+def _remembered() -> _Recent | None:
+    """This process's counts for the current publication generation: kept in the page cache's
+    memo (``notices.cache``), so dropped with it when any publication, edit, schedule, withdrawal
+    or scheduled notice falling due changes the generation; off with the public page cache
+    (``PUBLIC_CACHE_ENABLED``)."""
+    from django.conf import settings
 
-_remembered = _Remembered()
+    from .cache import page_cache
+
+    if not getattr(settings, "PUBLIC_CACHE_ENABLED", True):
+        return None
+    return page_cache.memo("search:recent", _Recent)
 
 
 def _fetch(sql: str, params) -> list[tuple]:
