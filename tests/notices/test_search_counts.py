@@ -144,6 +144,9 @@ def test_the_next_page_of_a_query_is_not_counted_again_until_a_publication(clien
     assert counted(sort="date") is postgres
     assert not counted(sort="date", page=2)  # remembered for this publication generation
     assert not counted(page=2)  # the other order too
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/search/", {"q": "整改", "page": 3})
+    assert not any("ts_rank" in q["sql"] for q in queries.captured_queries)  # its ranked window too
     assert re.search(r"\b25\b", _summary(client, "整改"))
     draft = NoticeFactory(title="整改 new", body="整改", status=Notice.Status.DRAFT, version=1)
     services.notice_publish(notice=draft, by=publisher)
