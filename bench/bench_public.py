@@ -39,6 +39,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchlib import load
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/mr_bench_public"
 SEARCH_TERMS = ["整改", "民主生活会", "对照检查", "谈心谈话", "整改台账", "批评与自我批评", "督导组", "形式主义",
@@ -330,9 +332,9 @@ def main():
     ensure_database(args.database_url)
     facts = prepare(args.database_url, args.notices)
     if args.search_only:
-        load_before = _load_average()
+        load_before = load()
         p50, p95, worst, p95s = search_latency_in_process(args.search_rounds)
-        return _search_only(args, facts, p50, p95, worst, p95s, (load_before, _load_average()))
+        return _search_only(args, facts, p50, p95, worst, p95s, (load_before, load()))
     server = start_server(args.database_url, args.port)
     try:
         notice_paths = facts["urls"]
@@ -401,10 +403,6 @@ def main():
             text = (text or "# Public site benchmark\n\n") + "\n" + block + "\n"
         md.write_text(text, encoding="utf-8")
     return 0 if ok else 1
-
-
-def _load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 def _search_line(args, facts, p50, p95, worst, p95s) -> str:
